@@ -1,0 +1,39 @@
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from 'pino';
+import type { RefreshService } from '../services/refresh-service.js';
+import type { Store } from '../store/index.js';
+import { requireApiKey } from './auth.js';
+import { correlation, correlationIdOf } from './correlation.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { refreshDataRoutes } from './routes/refresh-data.js';
+
+export interface ApiDeps {
+  store: Store;
+  refreshes: RefreshService;
+  logger: Logger;
+}
+
+/** The HTTP API. It starts work through Temporal and reads state from the store; it holds none itself. */
+export function createApp({ store, refreshes, logger }: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(correlation);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => correlationIdOf(res as express.Response),
+      customProps: (_req, res) => ({ correlationId: correlationIdOf(res as express.Response) }),
+    }),
+  );
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use(express.json({ limit: '1mb' }));
+  app.use(requireApiKey(store));
+  app.use(refreshDataRoutes(refreshes));
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

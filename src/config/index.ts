@@ -1,0 +1,76 @@
+// Configuration comes from the environment only, validated once at start-up: a bad value stops the process
+// with a message naming the variable, rather than surfacing later as an odd failure.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+
+const envSchema = z.object({
+  SLUICE_DATA_DIR: z.string().default('.sluice-data'),
+  DATABASE_URL: z.string().optional(),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TEMPORAL_ADDRESS: z.string().optional(),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('sluice-refresh'),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_CLI_PATH: z.string().optional(),
+  WORKFLOW_BUNDLE_PATH: z.string().optional(),
+  PULL_MAX_ATTEMPTS: positiveInt.default(5),
+  PULL_BATCH_SECONDS: positiveInt.default(30),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  dataDir: string;
+  /** `sqlite:<path>` for the embedded store, or a `postgres://` URL. */
+  databaseUrl: string;
+  api: { host: string; port: number };
+  logLevel: Env['LOG_LEVEL'];
+  temporal: {
+    /** Set: connect to this server. Unset: the all-in-one start launches a dev server. */
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    devServer: { port: number; uiPort: number; cliPath: string | undefined };
+    workflowBundlePath: string | undefined;
+  };
+  pull: {
+    /** Attempts per pull activity before a transient upstream error ends the pull. */
+    maxAttempts: number;
+    /** How long one pull activity runs before handing its checkpoint back to the workflow. */
+    batchSeconds: number;
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new ConfigError(`Invalid configuration:\n${problems}`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.SLUICE_DATA_DIR);
+  return {
+    dataDir,
+    databaseUrl: e.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'sluice.sqlite')}`,
+    api: { host: e.API_HOST, port: e.API_PORT },
+    logLevel: e.LOG_LEVEL,
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      devServer: { port: e.TEMPORAL_PORT, uiPort: e.TEMPORAL_UI_PORT, cliPath: e.TEMPORAL_CLI_PATH },
+      workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
+    },
+    pull: { maxAttempts: e.PULL_MAX_ATTEMPTS, batchSeconds: e.PULL_BATCH_SECONDS },
+  };
+}

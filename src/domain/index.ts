@@ -1,0 +1,4 @@
+// The vocabulary shared by the API, the workflows and the activities. Pure: no I/O, safe in workflow code.
+export * from './data-types.js';
+export * from './pull-status.js';
+export * from './refresh.js';

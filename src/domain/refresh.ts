@@ -1,0 +1,53 @@
+// The contract between whoever starts a refresh (API, schedules), the workflows and the activities.
+// Only ids, cursors and counts cross it: records never enter workflow history.
+import type { DataType } from './data-types.js';
+import type { PullStatus, UnsuccessfulEndStatus } from './pull-status.js';
+
+export interface PullOptions {
+  /** Attempts per pull activity before a transient upstream error ends the pull. */
+  maxAttempts: number;
+  /** How long one pull activity pages before handing its checkpoint back to the workflow. */
+  batchSeconds: number;
+}
+
+export interface RefreshDataTypeInput {
+  clientId: string;
+  companyId: string;
+  connectionId: string;
+  dataType: DataType;
+  /** When the refresh was asked for (ISO-8601): the pull operation's `requested`. */
+  requestedAt: string;
+  options: PullOptions;
+  /** Set when the workflow continues as new: the pull operation exists and is already fetching. */
+  resumed?: boolean;
+}
+
+/** Identifies the pull that activities act on. The id is the workflow's first run id. */
+export interface PullIdentity {
+  pullOperationId: string;
+  clientId: string;
+  companyId: string;
+  connectionId: string;
+  dataType: DataType;
+  requestedAt: string;
+}
+
+export interface PullBatchResult {
+  /** True once the source has no more pages. */
+  done: boolean;
+  recordsFetched: number;
+  pagesCommitted: number;
+}
+
+export interface RefreshDataTypeResult {
+  pullOperationId: string;
+  status: PullStatus;
+  recordsFetched: number;
+  errorMessage?: string;
+}
+
+export interface PullFailure {
+  pullOperationId: string;
+  status: UnsuccessfulEndStatus;
+  errorMessage: string;
+}

@@ -1,0 +1,45 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { createApp } from '../api/app.js';
+import type { Config } from '../config/index.js';
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import { RefreshService } from '../services/refresh-service.js';
+import type { Store } from '../store/index.js';
+
+export interface ApiServerDeps {
+  config: Pick<Config, 'api' | 'pull'> & { temporal: Pick<Config['temporal'], 'taskQueue'> };
+  store: Store;
+  temporal: Client;
+  connectors: ConnectorRegistry;
+  logger: Logger;
+}
+
+export interface RunningApiServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Wires the API to its store and Temporal client and listens. */
+export async function startApiServer({ config, store, temporal, connectors, logger }: ApiServerDeps): Promise<RunningApiServer> {
+  const refreshes = new RefreshService({
+    store,
+    temporal,
+    connectors,
+    taskQueue: config.temporal.taskQueue,
+    pullOptions: config.pull,
+  });
+  const app = createApp({ store, refreshes, logger });
+  const server: Server = app.listen(config.api.port, config.api.host);
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://${config.api.host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}

@@ -1,0 +1,42 @@
+import type { Worker } from '@temporalio/worker';
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import type { Store } from '../store/index.js';
+import { connectWorker, type TemporalTarget } from '../temporal/connection.js';
+import { createRefreshWorker } from '../temporal/worker.js';
+
+export interface WorkerDeps {
+  temporal: TemporalTarget;
+  taskQueue: string;
+  store: Store;
+  connectors: ConnectorRegistry;
+  workflowBundlePath?: string;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Settles when the worker has stopped; rejects if it stopped because of an error. */
+  done: Promise<void>;
+  /** Stops polling, lets running tasks finish, then closes the connection. */
+  stop(): Promise<void>;
+}
+
+/** Connects a worker and starts it polling. */
+export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
+  const connection = await connectWorker(deps.temporal);
+  const worker = await createRefreshWorker({
+    connection,
+    namespace: deps.temporal.namespace,
+    taskQueue: deps.taskQueue,
+    deps: { store: deps.store, connectors: deps.connectors },
+    ...(deps.workflowBundlePath && { workflowBundlePath: deps.workflowBundlePath }),
+  });
+  const done = worker.run().finally(() => connection.close());
+  return {
+    worker,
+    done,
+    stop: async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}

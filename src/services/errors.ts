@@ -1,0 +1,10 @@
+// Failures that mean "the caller asked for something that cannot be done", in words the caller can act on.
+// The API maps each class to an HTTP status; nothing here knows about HTTP.
+
+export class NotFoundError extends Error {
+  override name = 'NotFoundError';
+}
+
+export class InvalidRequestError extends Error {
+  override name = 'InvalidRequestError';
+}

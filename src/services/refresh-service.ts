@@ -1,0 +1,97 @@
+import type { Client } from '@temporalio/client';
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import type { DataType, PullOptions } from '../domain/index.js';
+import type { ConnectionRow, PullOperationRow, Store } from '../store/index.js';
+import { startRefreshDataType } from '../temporal/refresh-data-type.js';
+import { NotFoundError } from './errors.js';
+
+export interface RefreshServiceDeps {
+  store: Store;
+  temporal: Client;
+  taskQueue: string;
+  connectors: ConnectorRegistry;
+  pullOptions: PullOptions;
+}
+
+export interface QueueDataTypeRequest {
+  clientId: string;
+  companyId: string;
+  dataType: DataType;
+  connectionId?: string;
+}
+
+/** Starts refreshes and reads their state. All state comes from the store and Temporal, never from a worker. */
+export class RefreshService {
+  constructor(private readonly deps: RefreshServiceDeps) {}
+
+  /**
+   * Queues a pull of one data type, or returns the pull already running for the same company, connection and
+   * data type. The workflow is started first: if this process dies right after, the workflow still records
+   * its pull operation itself.
+   */
+  async queueDataType(request: QueueDataTypeRequest): Promise<PullOperationRow> {
+    const { store } = this.deps;
+    const connection = await this.connectionFor(request);
+    const requestedAt = new Date().toISOString();
+    const handle = await startRefreshDataType(this.deps.temporal, this.deps.taskQueue, {
+      clientId: request.clientId,
+      companyId: request.companyId,
+      connectionId: connection.id,
+      dataType: request.dataType,
+      requestedAt,
+      options: this.deps.pullOptions,
+    });
+    const pullOperationId = handle.firstExecutionRunId;
+    await store.pullOperations.createIfMissing({
+      id: pullOperationId,
+      clientId: request.clientId,
+      companyId: request.companyId,
+      connectionId: connection.id,
+      dataType: request.dataType,
+      requestedAt,
+    });
+    const pull = await store.pullOperations.get(request.clientId, request.companyId, pullOperationId);
+    if (!pull) throw new Error(`Pull operation ${pullOperationId} vanished right after it was recorded`);
+    return pull;
+  }
+
+  async getPullOperation(clientId: string, companyId: string, pullOperationId: string): Promise<PullOperationRow> {
+    await this.requireCompany(clientId, companyId);
+    const pull = await this.deps.store.pullOperations.get(clientId, companyId, pullOperationId);
+    if (!pull) throw new NotFoundError(`No dataset was found with ID ${pullOperationId}`);
+    return pull;
+  }
+
+  async dataStatus(clientId: string, companyId: string) {
+    await this.requireCompany(clientId, companyId);
+    return this.deps.store.pullOperations.listDataStatus(clientId, companyId);
+  }
+
+  private async requireCompany(clientId: string, companyId: string) {
+    const company = await this.deps.store.companies.getCompany(clientId, companyId);
+    if (!company) throw new NotFoundError(`No company was found with ID ${companyId}`);
+    return company;
+  }
+
+  /** The connection to pull from: the one asked for, else the company's first linked one offering the type. */
+  private async connectionFor(request: QueueDataTypeRequest): Promise<ConnectionRow> {
+    await this.requireCompany(request.clientId, request.companyId);
+    const connections = await this.deps.store.companies.listConnections(request.clientId, request.companyId);
+    const offers = (c: ConnectionRow) => this.deps.connectors.get(c.platform_key)?.dataTypes.includes(request.dataType) ?? false;
+    if (request.connectionId) {
+      const connection = connections.find((c) => c.id === request.connectionId);
+      if (!connection) throw new NotFoundError(`Data connection ${request.connectionId} not found`);
+      if (!offers(connection)) {
+        throw new NotFoundError(`Datatype ${request.dataType} not supported by platform(s) ${connection.platform_key}`);
+      }
+      return connection;
+    }
+    const linked = connections.filter((c) => c.status === 'Linked');
+    const connection = linked.find(offers);
+    if (!connection) {
+      const platforms = [...new Set(linked.map((c) => c.platform_key))].join(', ') || 'none (no linked connection)';
+      throw new NotFoundError(`Datatype ${request.dataType} not supported by platform(s) ${platforms}`);
+    }
+    return connection;
+  }
+}

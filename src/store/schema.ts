@@ -1,0 +1,103 @@
+// Row types of every table, as Kysely sees them. Timestamps are ISO-8601 UTC strings with milliseconds
+// (fixed width, so they sort as text) in every dialect; JSON columns hold serialised JSON text.
+import type { Insertable, Selectable } from 'kysely';
+import type { DataType, PullStatus } from '../domain/index.js';
+
+export interface ClientsTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  client_id: string;
+  name: string;
+  /** sha256 hex of the key: the key itself is shown once and never stored. */
+  key_hash: string;
+  created_at: string;
+}
+
+export interface CompaniesTable {
+  id: string;
+  client_id: string;
+  name: string;
+  description: string | null;
+  created_at: string;
+}
+
+export type ConnectionStatus = 'PendingAuth' | 'Linked' | 'Unlinked' | 'Deauthorized';
+
+export interface ConnectionsTable {
+  id: string;
+  client_id: string;
+  company_id: string;
+  /** The connector that serves this connection, e.g. `sandbox`. */
+  platform_key: string;
+  status: ConnectionStatus;
+  /** JSON object: the source's parameters, interpreted by the connector. */
+  parameters: string;
+  created_at: string;
+  last_sync: string | null;
+}
+
+export interface PullOperationsTable {
+  id: string;
+  client_id: string;
+  company_id: string;
+  connection_id: string;
+  data_type: DataType;
+  status: PullStatus;
+  status_description: string | null;
+  error_message: string | null;
+  requested_at: string;
+  completed_at: string | null;
+  progress: number;
+  records_fetched: number;
+  pages_committed: number;
+  /** Connector cursor after the last committed page: where a resumed pull starts. Null before the first page. */
+  checkpoint: string | null;
+  updated_at: string;
+}
+
+export interface DataStatusTable {
+  company_id: string;
+  connection_id: string;
+  data_type: DataType;
+  latest_sync_id: string;
+  latest_successful_sync_id: string | null;
+  last_successful_sync: string | null;
+}
+
+export interface RecordsTable {
+  company_id: string;
+  connection_id: string;
+  data_type: DataType;
+  /** The record's id at the source. */
+  source_id: string;
+  /** JSON object: the record as the connector produced it. */
+  data: string;
+  source_modified_date: string | null;
+  /** The pull operation that last wrote this record. */
+  pull_operation_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface Database {
+  clients: ClientsTable;
+  api_keys: ApiKeysTable;
+  companies: CompaniesTable;
+  connections: ConnectionsTable;
+  pull_operations: PullOperationsTable;
+  data_status: DataStatusTable;
+  records: RecordsTable;
+}
+
+export type ClientRow = Selectable<ClientsTable>;
+export type CompanyRow = Selectable<CompaniesTable>;
+export type ConnectionRow = Selectable<ConnectionsTable>;
+export type PullOperationRow = Selectable<PullOperationsTable>;
+export type DataStatusRow = Selectable<DataStatusTable>;
+export type RecordRow = Selectable<RecordsTable>;
+export type NewRecord = Insertable<RecordsTable>;

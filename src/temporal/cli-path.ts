@@ -1,0 +1,33 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const projectCli = resolve(fileURLToPath(new URL('../../.temporal/bin/temporal', import.meta.url)));
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds the Temporal CLI in the order scripts/provision-temporal.mjs documents: an explicit path, then
+ * `temporal` on PATH, then the copy `npm install` provisioned into .temporal/bin.
+ */
+export function resolveTemporalCli(explicitPath: string | undefined = process.env.TEMPORAL_CLI_PATH): string {
+  if (explicitPath) {
+    if (!isExecutable(explicitPath)) throw new Error(`TEMPORAL_CLI_PATH=${explicitPath} is not an executable file`);
+    return explicitPath;
+  }
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && isExecutable(join(dir, 'temporal'))) return join(dir, 'temporal');
+  }
+  if (isExecutable(projectCli)) return projectCli;
+  throw new Error(
+    'The Temporal CLI is not installed. Run `npm install` (it provisions the pinned CLI into .temporal/bin), ' +
+      'set TEMPORAL_CLI_PATH, or set TEMPORAL_ADDRESS to use an existing Temporal server.',
+  );
+}

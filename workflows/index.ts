@@ -1,0 +1,2 @@
+// The workflow bundle's entry point: every workflow type a Sluice worker runs.
+export { refreshDataType } from './refresh-data-type.js';
