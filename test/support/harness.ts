@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import { createConnectorRegistry } from '../../src/connectors/registry.js';
+import type { SandboxParameters } from '../../src/connectors/sandbox/index.js';
+import type { PullOptions } from '../../src/domain/index.js';
+import { startApiServer } from '../../src/runtime/api-server.js';
+import { type RunningWorker, startWorker } from '../../src/runtime/worker.js';
+import { createClientWithApiKey } from '../../src/services/api-keys.js';
+import { openStore, type Store } from '../../src/store/index.js';
+import { connectClient } from '../../src/temporal/connection.js';
+import { quietTemporalRuntime } from './temporal-runtime.js';
+
+export interface Tenant {
+  clientId: string;
+  apiKey: string;
+  companyId: string;
+  connectionId: string;
+}
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export interface Harness {
+  baseUrl: string;
+  store: Store;
+  temporal: Client;
+  taskQueue: string;
+  /** A client with one company and one sandbox connection, ready to refresh. */
+  tenant: Tenant;
+  addTenant(sandbox?: Partial<SandboxParameters>): Promise<Tenant>;
+  request<T = unknown>(method: string, path: string, options?: { apiKey?: string | null; body?: unknown }): Promise<ApiResponse<T>>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  pull?: Partial<PullOptions>;
+  sandbox?: Partial<SandboxParameters>;
+}
+
+/**
+ * The real thing, wired for one test file: a fresh SQLite store, a worker on a task queue of its own (against
+ * the run's one dev server and bundle), a Temporal client, and the HTTP API on a free port.
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  quietTemporalRuntime();
+  const dir = await mkdtemp(join(tmpdir(), 'sluice-harness-'));
+  const store = await openStore(`sqlite:${join(dir, 'sluice.sqlite')}`);
+  const connectors = createConnectorRegistry();
+  const taskQueue = `test-${randomUUID()}`;
+  const temporalTarget = { address: inject('temporalAddress'), namespace: 'default' };
+  const worker: RunningWorker = await startWorker({
+    temporal: temporalTarget,
+    taskQueue,
+    store,
+    connectors,
+    workflowBundlePath: inject('workflowBundlePath'),
+  });
+  const temporal = await connectClient(temporalTarget);
+  const api = await startApiServer({
+    config: {
+      api: { host: '127.0.0.1', port: 0 },
+      pull: { maxAttempts: 3, batchSeconds: 30, ...options.pull },
+      temporal: { taskQueue },
+    },
+    store,
+    temporal,
+    connectors,
+    logger: pino({ level: 'silent' }),
+  });
+
+  const addTenant = async (sandbox: Partial<SandboxParameters> = {}): Promise<Tenant> => {
+    const { client, apiKey } = await createClientWithApiKey(store, `client ${randomUUID()}`);
+    const company = await store.companies.createCompany(client.id, 'Test Company');
+    const connection = await store.companies.createConnection(company, 'sandbox', { recordsPerDataType: 120, pageSize: 50, ...options.sandbox, ...sandbox });
+    return { clientId: client.id, apiKey, companyId: company.id, connectionId: connection.id };
+  };
+  const tenant = await addTenant();
+
+  return {
+    baseUrl: api.url,
+    store,
+    temporal,
+    taskQueue,
+    tenant,
+    addTenant,
+    async request<T>(method: string, path: string, { apiKey = tenant.apiKey, body }: { apiKey?: string | null; body?: unknown } = {}) {
+      const headers: Record<string, string> = {};
+      if (apiKey !== null) headers.Authorization = `Basic ${Buffer.from(apiKey).toString('base64')}`;
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      const response = await fetch(`${api.url}${path}`, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) });
+      const text = await response.text();
+      return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : undefined) as T };
+    },
+    async close() {
+      await api.close();
+      await worker.stop();
+      await temporal.connection.close();
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `done` holds for what `read` returns, or fails with the last value seen. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T;
+  do {
+    last = await read();
+    if (done(last)) return last;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  } while (Date.now() < deadline);
+  throw new Error(`Condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+}
