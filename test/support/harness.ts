@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { pino } from 'pino';
 import { inject } from 'vitest';
 import { createConnectorRegistry } from '../../src/connectors/registry.js';
-import type { SandboxParameters } from '../../src/connectors/sandbox/index.js';
+import type { SandboxSettings } from '../../src/connectors/sandbox/index.js';
 import type { PullOptions } from '../../src/domain/index.js';
 import { startApiServer } from '../../src/runtime/api-server.js';
 import { type RunningWorker, startWorker } from '../../src/runtime/worker.js';
@@ -35,14 +35,14 @@ export interface Harness {
   taskQueue: string;
   /** A client with one company and one sandbox connection, ready to refresh. */
   tenant: Tenant;
-  addTenant(sandbox?: Partial<SandboxParameters>): Promise<Tenant>;
+  addTenant(sandbox?: Partial<SandboxSettings>): Promise<Tenant>;
   request<T = unknown>(method: string, path: string, options?: { apiKey?: string | null; body?: unknown }): Promise<ApiResponse<T>>;
   close(): Promise<void>;
 }
 
 export interface HarnessOptions {
   pull?: Partial<PullOptions>;
-  sandbox?: Partial<SandboxParameters>;
+  sandbox?: Partial<SandboxSettings>;
 }
 
 /**
@@ -76,7 +76,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: pino({ level: 'silent' }),
   });
 
-  const addTenant = async (sandbox: Partial<SandboxParameters> = {}): Promise<Tenant> => {
+  const addTenant = async (sandbox: Partial<SandboxSettings> = {}): Promise<Tenant> => {
     const { client, apiKey } = await createClientWithApiKey(store, `client ${randomUUID()}`);
     const company = await store.companies.createCompany(client.id, 'Test Company');
     const connection = await store.companies.createConnection(company, 'sandbox', { recordsPerDataType: 120, pageSize: 50, ...options.sandbox, ...sandbox });

@@ -33,6 +33,8 @@ const sandboxParameters = z
   .strict();
 
 export type SandboxParameters = z.infer<typeof sandboxParameters>;
+/** What a connection may set: every field optional, defaults filled in on use. */
+export type SandboxSettings = z.input<typeof sandboxParameters>;
 
 function parseOffset(cursor: string | null): number {
   if (cursor === null) return 0;
