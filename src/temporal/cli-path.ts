@@ -1,8 +1,15 @@
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join, resolve } from 'node:path';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const projectCli = resolve(fileURLToPath(new URL('../../.temporal/bin/temporal', import.meta.url)));
+/** The folder holding package.json, whether this module runs from src/ or from the build in dist/. */
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
+const projectCli = join(projectRoot(), '.temporal', 'bin', 'temporal');
 
 function isExecutable(path: string): boolean {
   try {
