@@ -1,4 +1,4 @@
-import type { DataType, ErrorStatus, PullStatus } from '../domain/index.js';
+import type { DataType, PullStatus, UnsuccessfulEndStatus } from '../domain/index.js';
 import type { Db } from './database.js';
 import { upsertRecords } from './records.js';
 import type { DataStatusRow, NewRecord, PullOperationRow } from './schema.js';
@@ -140,7 +140,7 @@ export class PullOperationStore {
     });
   }
 
-  async fail(id: string, status: ErrorStatus | 'Cancelled' | 'NotSupported', errorMessage: string): Promise<void> {
+  async fail(id: string, status: UnsuccessfulEndStatus, errorMessage: string): Promise<void> {
     const now = new Date().toISOString();
     await this.db
       .updateTable('pull_operations')
