@@ -9,7 +9,7 @@ import { createLogger, installTemporalLogger } from '../logging/logger.js';
 import { startApiServer } from '../runtime/api-server.js';
 import { runUntilSignal } from '../runtime/shutdown.js';
 import { startWorker } from '../runtime/worker.js';
-import { openStore } from '../store/index.js';
+import { openStore, redactDatabaseUrl } from '../store/index.js';
 import { connectClient } from '../temporal/connection.js';
 import { type DevServer, startDevServer } from '../temporal/dev-server.js';
 
@@ -61,7 +61,7 @@ await runUntilSignal(logger, async (onStop) => {
 Sluice is running.
   API          ${api.url}
   Temporal UI  ${devServer?.uiUrl ?? `(external Temporal at ${temporalTarget.address})`}
-  Database     ${config.databaseUrl.replace(/\/\/[^@/]*@/, '//***@')}
+  Database     ${redactDatabaseUrl(config.databaseUrl)}
 
 Refresh the demo company's invoices:
   curl -s -X POST -H 'Authorization: Basic ${auth}' \\

@@ -1,16 +1,18 @@
-import { type Db, migrateToLatest, openDatabase } from './database.js';
+import { type Db, type Dialect, migrateToLatest, openDatabase } from './database.js';
 import { CompanyStore } from './companies.js';
 import { PullOperationStore } from './pull-operations.js';
-import { RecordStore } from './records.js';
+import { RecordStore, recordUpsertFor } from './records.js';
 import { TenantStore } from './tenants.js';
 
-export type { Db } from './database.js';
+export type { Db, Dialect } from './database.js';
+export { redactDatabaseUrl } from './database.js';
 export type * from './schema.js';
 export type { CommittedPage, DataStatusWithCurrent, NewPullOperation } from './pull-operations.js';
 
 /** Everything the API and the activities persist, behind one handle. */
 export interface Store {
   db: Db;
+  dialect: Dialect;
   tenants: TenantStore;
   companies: CompanyStore;
   pullOperations: PullOperationStore;
@@ -19,14 +21,16 @@ export interface Store {
 }
 
 /** Opens the store and brings its schema up to date. */
-export async function openStore(databaseUrl: string): Promise<Store> {
-  const db = openDatabase(databaseUrl);
-  await migrateToLatest(db);
+export async function openStore(databaseUrl: string, options: { poolSize?: number } = {}): Promise<Store> {
+  const opened = openDatabase(databaseUrl, options);
+  const { db, dialect } = opened;
+  await migrateToLatest(opened);
   return {
     db,
+    dialect,
     tenants: new TenantStore(db),
     companies: new CompanyStore(db),
-    pullOperations: new PullOperationStore(db),
+    pullOperations: new PullOperationStore(db, recordUpsertFor(dialect)),
     records: new RecordStore(db),
     close: () => db.destroy(),
   };

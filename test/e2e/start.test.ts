@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PullOperation } from '../../src/api/wire.js';
 import { openStore } from '../../src/store/index.js';
 import { findFreePort } from '../../src/temporal/dev-server.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { eventually } from '../support/harness.js';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -26,6 +27,7 @@ interface Started {
 }
 
 let dataDir: string;
+let database: TestDatabase;
 let ports: { api: number; temporal: number; ui: number };
 let running: ChildProcess | undefined;
 
@@ -35,6 +37,8 @@ async function start(): Promise<Started> {
     env: {
       ...process.env,
       SLUICE_DATA_DIR: dataDir,
+      // The embedded default in an SQLite run; DATABASE_URL=postgres://… switches everything in a postgres run.
+      DATABASE_URL: database.url,
       API_PORT: String(ports.api),
       TEMPORAL_PORT: String(ports.temporal),
       TEMPORAL_UI_PORT: String(ports.ui),
@@ -104,12 +108,14 @@ async function workflowsOf(companyId: string) {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'sluice-start-'));
+  database = await createTestDatabase();
   ports = { api: await findFreePort(), temporal: await findFreePort(), ui: await findFreePort() };
 });
 
 afterAll(async () => {
   if (running) await stop(running, 'SIGINT');
   await rm(dataDir, { recursive: true, force: true });
+  await database.drop();
 });
 
 describe('npm start', () => {
@@ -158,7 +164,7 @@ describe('npm start', () => {
     await stop(third.process, 'SIGINT');
     expect(await refusesConnections(ports.temporal)).toBe(true);
 
-    const store = await openStore(`sqlite:${join(dataDir, 'sluice.sqlite')}`);
+    const store = await openStore(database.url);
     try {
       const pull = await store.pullOperations.getById(pullId);
       expect(await store.records.count(first.companyId, pull!.connection_id, 'invoices')).toBe(1_000);

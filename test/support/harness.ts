@@ -1,7 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { pino } from 'pino';
 import { inject } from 'vitest';
@@ -13,6 +10,7 @@ import { type RunningWorker, startWorker } from '../../src/runtime/worker.js';
 import { createClientWithApiKey } from '../../src/services/api-keys.js';
 import { openStore, type Store } from '../../src/store/index.js';
 import { connectClient } from '../../src/temporal/connection.js';
+import { createTestDatabase } from './databases.js';
 import { quietTemporalRuntime } from './temporal-runtime.js';
 
 export interface Tenant {
@@ -46,13 +44,13 @@ export interface HarnessOptions {
 }
 
 /**
- * The real thing, wired for one test file: a fresh SQLite store, a worker on a task queue of its own (against
+ * The real thing, wired for one test file: a fresh store (SQLite, or PostgreSQL in a postgres run), a worker on a task queue of its own (against
  * the run's one dev server and bundle), a Temporal client, and the HTTP API on a free port.
  */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   quietTemporalRuntime();
-  const dir = await mkdtemp(join(tmpdir(), 'sluice-harness-'));
-  const store = await openStore(`sqlite:${join(dir, 'sluice.sqlite')}`);
+  const database = await createTestDatabase();
+  const store = await openStore(database.url);
   const connectors = createConnectorRegistry();
   const taskQueue = `test-${randomUUID()}`;
   const temporalTarget = { address: inject('temporalAddress'), namespace: 'default' };
@@ -104,7 +102,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await worker.stop();
       await temporal.connection.close();
       await store.close();
-      await rm(dir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }
