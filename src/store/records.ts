@@ -6,17 +6,6 @@ import type { Database, NewRecord } from './schema.js';
 /** Writes a page of records inside the caller's transaction: insert, or replace by (company, connection, type, id). */
 export type RecordUpsert = (trx: Transaction<Database>, rows: readonly NewRecord[]) => Promise<void>;
 
-const COLUMNS = [
-  'company_id',
-  'connection_id',
-  'data_type',
-  'source_id',
-  'data',
-  'source_modified_date',
-  'pull_operation_id',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly (keyof NewRecord)[];
 
 /**
  * Rows in key order. Two transactions that upsert overlapping pages (a retried activity racing a stale one)
@@ -56,7 +45,7 @@ const sqliteUpsert: RecordUpsert = async (trx, rows) => {
 const postgresUpsert: RecordUpsert = async (trx, rows) => {
   if (rows.length === 0) return;
   const sorted = inKeyOrder(rows);
-  const column = (name: (typeof COLUMNS)[number]) => sorted.map((row) => row[name] ?? null);
+  const column = (name: keyof NewRecord) => sorted.map((row) => row[name] ?? null);
   await sql`
     insert into records (company_id, connection_id, data_type, source_id, data, source_modified_date, pull_operation_id, created_at, updated_at)
     select * from unnest(
