@@ -10,6 +10,8 @@ export interface WorkerDeps {
   store: Store;
   connectors: ConnectorRegistry;
   workflowBundlePath?: string;
+  /** How this worker names itself in workflow histories; defaults to pid@host. */
+  identity?: string;
 }
 
 export interface RunningWorker {
@@ -29,6 +31,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     taskQueue: deps.taskQueue,
     deps: { store: deps.store, connectors: deps.connectors },
     ...(deps.workflowBundlePath && { workflowBundlePath: deps.workflowBundlePath }),
+    ...(deps.identity && { identity: deps.identity }),
   });
   const done = worker.run().finally(() => connection.close());
   return {

@@ -1,7 +1,7 @@
 import { type Db, type Dialect, migrateToLatest, openDatabase } from './database.js';
 import { CompanyStore } from './companies.js';
 import { PullOperationStore } from './pull-operations.js';
-import { RecordStore, recordUpsertFor } from './records.js';
+import { RecordStore } from './records.js';
 import { TenantStore } from './tenants.js';
 
 export type { Db, Dialect } from './database.js';
@@ -30,7 +30,7 @@ export async function openStore(databaseUrl: string, options: { poolSize?: numbe
     dialect,
     tenants: new TenantStore(db),
     companies: new CompanyStore(db),
-    pullOperations: new PullOperationStore(db, recordUpsertFor(dialect)),
+    pullOperations: new PullOperationStore(db),
     records: new RecordStore(db),
     close: () => db.destroy(),
   };

@@ -1,6 +1,6 @@
 import type { DataType, PullStatus, UnsuccessfulEndStatus } from '../domain/index.js';
 import type { Db } from './database.js';
-import type { RecordUpsert } from './records.js';
+import { upsertRecords } from './records.js';
 import type { DataStatusRow, NewRecord, PullOperationRow } from './schema.js';
 
 export interface NewPullOperation {
@@ -29,10 +29,7 @@ export interface DataStatusWithCurrent extends DataStatusRow {
  * write records. Each state change is one transaction, so a crash leaves either the old or the new state.
  */
 export class PullOperationStore {
-  constructor(
-    private readonly db: Db,
-    private readonly upsertRecords: RecordUpsert,
-  ) {}
+  constructor(private readonly db: Db) {}
 
   /**
    * Records a queued pull unless it exists already. Both the API (right after starting the workflow) and the
@@ -108,7 +105,7 @@ export class PullOperationStore {
   /** Writes one page of records and moves the checkpoint past it, atomically. */
   async commitPage(id: string, page: CommittedPage): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await this.upsertRecords(trx, page.records);
+      await upsertRecords(trx, page.records);
       await trx
         .updateTable('pull_operations')
         .set((eb) => ({

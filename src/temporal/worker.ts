@@ -14,6 +14,7 @@ export interface RefreshWorkerOptions {
   deps: ActivityDeps;
   /** A bundle built by `npm run build` (production) or once per test run; otherwise bundled at start. */
   workflowBundlePath?: string;
+  identity?: string;
   tuning?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxCachedWorkflows'>>;
 }
 
@@ -26,6 +27,7 @@ export function createRefreshWorker(options: RefreshWorkerOptions): Promise<Work
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(options.deps),
     interceptors: { activity: [() => ({ inbound: new UpstreamErrorInterceptor() })] },
+    ...(options.identity && { identity: options.identity }),
     ...options.tuning,
   });
 }

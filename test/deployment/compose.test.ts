@@ -52,6 +52,8 @@ describe('docker-compose.yml', () => {
       const service = compose.services[name]!;
       expect(() => loadConfig(service.environment)).not.toThrow();
       expect(loadConfig(service.environment).temporal.address).toBe('temporal:7233');
+      // Workers on other hosts need a shared store: the compose file uses PostgreSQL, not a file on a volume.
+      expect(loadConfig(service.environment).databaseUrl).toMatch(/^postgres:\/\/[^@]+@postgresql:5432\/sluice$/);
       const entry = (service.command as string[])[1]!;
       expect(entry).toMatch(/^dist\/src\/bin\/(api|worker)\.js$/);
       expect(readFileSync(new URL(entry.replace(/^dist\//, '').replace(/\.js$/, '.ts'), root), 'utf8')).toBeTruthy();

@@ -28,6 +28,8 @@ export interface ApiResponse<T = unknown> {
 
 export interface Harness {
   baseUrl: string;
+  /** The store's URL, for opening more handles on it (other workers, other processes). */
+  databaseUrl: string;
   store: Store;
   temporal: Client;
   taskQueue: string;
@@ -60,6 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     store,
     connectors,
     workflowBundlePath: inject('workflowBundlePath'),
+    identity: 'worker-1',
   });
   const temporal = await connectClient(temporalTarget);
   const api = await startApiServer({
@@ -84,6 +87,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   return {
     baseUrl: api.url,
+    databaseUrl: database.url,
     store,
     temporal,
     taskQueue,

