@@ -62,6 +62,8 @@ describe('POST /companies/{companyId}/data/queue/{dataType}', () => {
     const queued = await queue(h.tenant, 'customers');
     await untilEnded(h.tenant, queued.body.id);
     const handle = h.temporal.workflow.getHandle(refreshDataTypeWorkflowId({ ...h.tenant, dataType: 'customers' }));
+    // The pull is Complete in the store a moment before the run records it and closes.
+    await handle.result();
     const description = await handle.describe();
     expect(description.runId).toBe(queued.body.id);
     expect(description.typedSearchAttributes.get(PullStatus)).toBe('Complete');
@@ -86,9 +88,10 @@ describe('POST /companies/{companyId}/data/queue/{dataType}', () => {
 
     const ended = await untilEnded(slow, first.body.id);
     expect(ended.body.status).toBe('Complete');
-    // Once it has ended, the next request starts a new pull.
+    // Once it has ended, the next request starts a new pull, even while the ended run is still closing.
     const next = await queue(slow, 'bills');
     expect(next.body.id).not.toBe(first.body.id);
+    expect(next.body.status).toBe('Queued');
     await untilEnded(slow, next.body.id);
   });
 
@@ -108,6 +111,7 @@ describe('POST /companies/{companyId}/data/queue/{dataType}', () => {
     expect(status.body.payments).toEqual({ dataType: 'payments', currentStatus: 'FetchError', latestSyncId: queued.body.id });
     // The run fails too, so the Web UI shows it as failed.
     const handle = h.temporal.workflow.getHandle(refreshDataTypeWorkflowId({ ...failing, dataType: 'payments' }));
+    await expect(handle.result()).rejects.toThrow();
     expect((await handle.describe()).status.name).toBe('FAILED');
   });
 

@@ -1,6 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { ConnectorRegistry } from '../connectors/registry.js';
-import type { DataType, PullOptions } from '../domain/index.js';
+import { type DataType, isInProgress, type PullOptions } from '../domain/index.js';
 import type { ConnectionRow, PullOperationRow, Store } from '../store/index.js';
 import { startRefreshDataType } from '../temporal/refresh-data-type.js';
 import { NotFoundError } from './errors.js';
@@ -30,8 +31,18 @@ export class RefreshService {
    * its pull operation itself.
    */
   async queueDataType(request: QueueDataTypeRequest): Promise<PullOperationRow> {
-    const { store } = this.deps;
     const connection = await this.connectionFor(request);
+    // A run whose pull has just ended is still closing (one more workflow task): attaching to it would hand back
+    // a finished pull. Wait for it to close and start afresh; more than a couple of rounds means something odd.
+    for (let round = 0; ; round++) {
+      const { pull, handle } = await this.startOrAttach(request, connection);
+      if (isInProgress(pull.status) || round >= 2) return pull;
+      await Promise.race([handle.result().catch(() => undefined), sleep(10_000)]);
+    }
+  }
+
+  private async startOrAttach(request: QueueDataTypeRequest, connection: ConnectionRow) {
+    const { store } = this.deps;
     const requestedAt = new Date().toISOString();
     const handle = await startRefreshDataType(this.deps.temporal, this.deps.taskQueue, {
       clientId: request.clientId,
@@ -52,7 +63,7 @@ export class RefreshService {
     });
     const pull = await store.pullOperations.get(request.clientId, request.companyId, pullOperationId);
     if (!pull) throw new Error(`Pull operation ${pullOperationId} vanished right after it was recorded`);
-    return pull;
+    return { pull, handle };
   }
 
   async getPullOperation(clientId: string, companyId: string, pullOperationId: string): Promise<PullOperationRow> {

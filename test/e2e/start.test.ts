@@ -136,7 +136,8 @@ describe('npm start', () => {
     const ui = await fetch(`http://127.0.0.1:${ports.ui}/`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('<html');
-    const runs = await eventually(() => workflowsOf(first.companyId), (r) => r.length === 1);
+    // Visibility is eventually consistent: the list catches up with the run's last search-attribute update.
+    const runs = await eventually(() => workflowsOf(first.companyId), (r) => r.length === 1 && r[0]!.status.name === 'COMPLETED');
     expect(runs[0]!.runId).toBe(pullId);
     expect(runs[0]!.searchAttributes).toMatchObject({ CompanyId: [first.companyId], DataType: ['invoices'], PullStatus: ['Complete'] });
   });
