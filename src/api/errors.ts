@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
+import { QueryError } from '../query/index.js';
 import { InvalidRequestError, NotFoundError } from '../services/errors.js';
 import { correlationIdOf } from './correlation.js';
 
@@ -31,6 +32,7 @@ function statusOf(error: unknown): { statusCode: number; message: string; servic
   if (error instanceof ApiError) return { statusCode: error.statusCode, message: error.message, service: error.service };
   if (error instanceof NotFoundError) return { statusCode: 404, message: error.message, service: 'PublicApi' };
   if (error instanceof InvalidRequestError) return { statusCode: 400, message: error.message, service: 'PublicApi' };
+  if (error instanceof QueryError) return { statusCode: 400, message: error.message, service: 'PullApi' };
   // Errors raised by Express itself and its body parser carry a 4xx `status` (malformed JSON, too large).
   const status = (error as { status?: unknown })?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {

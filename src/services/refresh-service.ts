@@ -2,7 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { type DataType, isInProgress, type PullOptions } from '../domain/index.js';
-import type { ConnectionRow, PullOperationRow, Store } from '../store/index.js';
+import { compileQuery, parseOrderBy, parseQuery } from '../query/index.js';
+import { type ConnectionRow, type PullOperationRow, pullOperationFields, type Store } from '../store/index.js';
 import { startRefreshDataType } from '../temporal/refresh-data-type.js';
 import { NotFoundError } from './errors.js';
 
@@ -71,6 +72,24 @@ export class RefreshService {
     const pull = await this.deps.store.pullOperations.get(clientId, companyId, pullOperationId);
     if (!pull) throw new NotFoundError(`No dataset was found with ID ${pullOperationId}`);
     return pull;
+  }
+
+  /** A page of the company's pull operations, filtered by Codat's query language. Bad queries throw QueryError. */
+  async listPullOperations(
+    clientId: string,
+    companyId: string,
+    { query, orderBy = '-requested', page, pageSize }: { query?: string; orderBy?: string; page: number; pageSize: number },
+  ) {
+    // Checked before the company, so a malformed query is a 400 whatever the company.
+    const filter = query === undefined ? undefined : compileQuery(pullOperationFields, parseQuery(query));
+    const order = parseOrderBy(pullOperationFields, orderBy);
+    await this.requireCompany(clientId, companyId);
+    return this.deps.store.pullOperations.list(clientId, companyId, {
+      ...(filter && { filter }),
+      orderBy: order,
+      offset: (page - 1) * pageSize,
+      limit: pageSize,
+    });
   }
 
   async dataStatus(clientId: string, companyId: string) {

@@ -1,4 +1,6 @@
+import { type RawBuilder, sql, type SqlBool } from 'kysely';
 import type { DataType, PullStatus, UnsuccessfulEndStatus } from '../domain/index.js';
+import type { OrderBy, QueryableResource } from '../query/index.js';
 import type { Db } from './database.js';
 import { upsertRecords } from './records.js';
 import type { DataStatusRow, NewRecord, PullOperationRow } from './schema.js';
@@ -22,6 +24,32 @@ export interface CommittedPage {
 export interface DataStatusWithCurrent extends DataStatusRow {
   current_status: PullStatus;
   latest_requested_at: string;
+}
+
+/** What `query` and `orderBy` may name on pull operations: the PullOperation's own field names. */
+export const pullOperationFields: QueryableResource = {
+  // Codat's own error messages still say "Dataset" ("Could not resolve property isCompleted on Dataset").
+  name: 'Dataset',
+  fields: {
+    id: { column: 'pull_operations.id', type: 'string' },
+    companyId: { column: 'pull_operations.company_id', type: 'string' },
+    connectionId: { column: 'pull_operations.connection_id', type: 'string' },
+    dataType: { column: 'pull_operations.data_type', type: 'string' },
+    status: { column: 'pull_operations.status', type: 'string' },
+    statusDescription: { column: 'pull_operations.status_description', type: 'string' },
+    errorMessage: { column: 'pull_operations.error_message', type: 'string' },
+    requested: { column: 'pull_operations.requested_at', type: 'date' },
+    completed: { column: 'pull_operations.completed_at', type: 'date' },
+    progress: { column: 'pull_operations.progress', type: 'number' },
+  },
+};
+
+export interface PullOperationListing {
+  /** A compiled query (see src/query); all rows of the company when absent. */
+  filter?: RawBuilder<SqlBool>;
+  orderBy: OrderBy;
+  offset: number;
+  limit: number;
 }
 
 /**
@@ -86,6 +114,27 @@ export class PullOperationStore {
       .where('company_id', '=', companyId)
       .where('id', '=', id)
       .executeTakeFirst();
+  }
+
+  /** One page of a company's pull operations, and how many match in all. */
+  async list(clientId: string, companyId: string, listing: PullOperationListing): Promise<{ rows: PullOperationRow[]; total: number }> {
+    const matching = this.db
+      .selectFrom('pull_operations')
+      .where('pull_operations.client_id', '=', clientId)
+      .where('pull_operations.company_id', '=', companyId)
+      .$if(listing.filter !== undefined, (q) => q.where(listing.filter!));
+    const [{ total }, rows] = await Promise.all([
+      matching.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirstOrThrow(),
+      matching
+        .selectAll()
+        .orderBy(sql.ref(listing.orderBy.column), listing.orderBy.direction)
+        // Ties (and nulls, which the stores sort differently) broken by id, so pages never overlap.
+        .orderBy('pull_operations.id')
+        .offset(listing.offset)
+        .limit(listing.limit)
+        .execute(),
+    ]);
+    return { rows, total: Number(total) };
   }
 
   /** For activities, which act on the id their workflow was started with. */

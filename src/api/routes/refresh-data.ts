@@ -3,6 +3,7 @@ import { DATA_TYPES, type DataType, isDataType } from '../../domain/index.js';
 import type { RefreshService } from '../../services/refresh-service.js';
 import { clientIdOf } from '../auth.js';
 import { ApiError } from '../errors.js';
+import { pagedResponse, readPaging } from '../paging.js';
 import { toDataStatuses, toPullOperation } from '../wire.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,6 +38,19 @@ export function refreshDataRoutes(refreshes: RefreshService): Router {
     if (connectionId !== undefined && !UUID.test(connectionId)) throw new ApiError(404, `Data connection ${connectionId} not found`);
     const pull = await refreshes.queueDataType({ clientId: clientIdOf(res), companyId, dataType, ...(connectionId && { connectionId }) });
     res.json(toPullOperation(pull));
+  });
+
+  router.get('/companies/:companyId/data/history', async (req, res) => {
+    const companyId = companyIdParam(req.params.companyId);
+    const paging = readPaging(req.query);
+    const query = optionalQueryString(req.query.query, 'query');
+    const orderBy = optionalQueryString(req.query.orderBy ?? req.query.orderby, 'orderBy');
+    const { rows, total } = await refreshes.listPullOperations(clientIdOf(res), companyId, {
+      ...paging,
+      ...(query !== undefined && { query }),
+      ...(orderBy !== undefined && { orderBy }),
+    });
+    res.json(pagedResponse(`/companies/${companyId}/data/history`, { query, orderBy }, paging, rows.map(toPullOperation), total));
   });
 
   router.get('/companies/:companyId/data/history/:datasetId', async (req, res) => {
