@@ -1,21 +1,31 @@
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import type { CompanyService } from '../services/company-service.js';
 import type { RefreshService } from '../services/refresh-service.js';
 import type { Store } from '../store/index.js';
 import { requireApiKey } from './auth.js';
+import { buildOpenApiDocument } from './contract/openapi.js';
 import { correlation, correlationIdOf } from './correlation.js';
 import { errorHandler, notFoundHandler } from './errors.js';
-import { refreshDataRoutes } from './routes/refresh-data.js';
+import { companyOperations, companyRoutes } from './routes/companies.js';
+import { refreshDataOperations, refreshDataRoutes } from './routes/refresh-data.js';
+
+/** Every operation the API serves: what /openapi.json documents. */
+export const operations = [...Object.values(companyOperations), ...Object.values(refreshDataOperations)];
 
 export interface ApiDeps {
   store: Store;
   refreshes: RefreshService;
+  companies: CompanyService;
+  connectors: ConnectorRegistry;
   logger: Logger;
 }
 
 /** The HTTP API. It starts work through Temporal and reads state from the store; it holds none itself. */
-export function createApp({ store, refreshes, logger }: ApiDeps): Express {
+export function createApp({ store, refreshes, companies, connectors, logger }: ApiDeps): Express {
+  const openApiDocument = buildOpenApiDocument(operations);
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -30,8 +40,12 @@ export function createApp({ store, refreshes, logger }: ApiDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
   app.use(express.json({ limit: '1mb' }));
   app.use(requireApiKey(store));
+  app.use(companyRoutes(companies, connectors));
   app.use(refreshDataRoutes(refreshes));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -1,21 +1,15 @@
-// Codat's response shapes, built from store rows.
-import { DATA_TYPES, type DataType, isCompleted, isErrored, type PullStatus } from '../domain/index.js';
-import type { DataStatusWithCurrent, PullOperationRow } from '../store/index.js';
+// Codat's response shapes, built from store rows. The shapes themselves are the schemas in contract/models.ts.
+import type { z } from 'zod';
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import { DATA_TYPES, type DataType, isCompleted, isErrored } from '../domain/index.js';
+import type { CompanyWithConnections } from '../services/company-service.js';
+import type { ConnectionRow, DataStatusWithCurrent, PullOperationRow } from '../store/index.js';
+import type { CompanySchema, ConnectionSchema, DataStatusSchema, PullOperationSchema } from './contract/models.js';
 
-export interface PullOperation {
-  id: string;
-  companyId: string;
-  connectionId: string;
-  dataType: string;
-  status: PullStatus;
-  statusDescription?: string;
-  errorMessage?: string;
-  requested: string;
-  completed?: string;
-  progress: number;
-  isCompleted: boolean;
-  isErrored: boolean;
-}
+export type PullOperation = z.output<typeof PullOperationSchema>;
+export type DataStatus = z.output<typeof DataStatusSchema>;
+export type Connection = z.output<typeof ConnectionSchema>;
+export type Company = z.output<typeof CompanySchema>;
 
 export function toPullOperation(row: PullOperationRow): PullOperation {
   return {
@@ -32,14 +26,6 @@ export function toPullOperation(row: PullOperationRow): PullOperation {
     isCompleted: isCompleted(row.status),
     isErrored: isErrored(row.status),
   };
-}
-
-export interface DataStatus {
-  dataType: DataType;
-  currentStatus?: PullStatus;
-  lastSuccessfulSync?: string;
-  latestSyncId?: string;
-  latestSuccessfulSyncId?: string;
 }
 
 /**
@@ -62,4 +48,30 @@ export function toDataStatuses(rows: readonly DataStatusWithCurrent[]): Record<D
     }
   }
   return result;
+}
+
+export function toConnection(row: ConnectionRow, connectors: ConnectorRegistry): Connection {
+  const connector = connectors.get(row.platform_key);
+  return {
+    id: row.id,
+    integrationKey: row.platform_key,
+    platformName: connector?.platformName ?? row.platform_key,
+    sourceType: connector?.sourceType ?? 'Unknown',
+    status: row.status,
+    lastSync: row.last_sync,
+    created: row.created_at,
+    dataConnectionErrors: [],
+  };
+}
+
+export function toCompany({ company, connections }: CompanyWithConnections, connectors: ConnectorRegistry): Company {
+  const syncs = connections.map((c) => c.last_sync).filter((t): t is string => t !== null);
+  return {
+    id: company.id,
+    name: company.name,
+    description: company.description,
+    lastSync: syncs.length ? syncs.sort().at(-1)! : null,
+    created: company.created_at,
+    dataConnections: connections.map((c) => toConnection(c, connectors)),
+  };
 }

@@ -30,6 +30,9 @@ export interface Page {
 export interface Connector<Params = unknown> {
   /** The `platformKey` connections name to use this connector. */
   readonly platformKey: string;
+  /** Shown to users, e.g. `Sandbox`, `Xero`. */
+  readonly platformName: string;
+  readonly sourceType: 'Accounting' | 'Banking' | 'Commerce' | 'Other';
   readonly dataTypes: readonly DataType[];
   readonly parameters: z.ZodType<Params>;
   pullPage(params: Params, request: PageRequest): Promise<Page>;

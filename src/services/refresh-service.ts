@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { type DataType, isInProgress, type PullOptions } from '../domain/index.js';
-import { compileQuery, parseOrderBy, parseQuery } from '../query/index.js';
 import { type ConnectionRow, type PullOperationRow, pullOperationFields, type Store } from '../store/index.js';
 import { startRefreshDataType } from '../temporal/refresh-data-type.js';
 import { NotFoundError } from './errors.js';
+import { type ListRequest, toListing } from './listing.js';
 
 export interface RefreshServiceDeps {
   store: Store;
@@ -75,21 +75,11 @@ export class RefreshService {
   }
 
   /** A page of the company's pull operations, filtered by Codat's query language. Bad queries throw QueryError. */
-  async listPullOperations(
-    clientId: string,
-    companyId: string,
-    { query, orderBy = '-requested', page, pageSize }: { query?: string; orderBy?: string; page: number; pageSize: number },
-  ) {
+  async listPullOperations(clientId: string, companyId: string, request: ListRequest) {
     // Checked before the company, so a malformed query is a 400 whatever the company.
-    const filter = query === undefined ? undefined : compileQuery(pullOperationFields, parseQuery(query));
-    const order = parseOrderBy(pullOperationFields, orderBy);
+    const listing = toListing(pullOperationFields, request, '-requested');
     await this.requireCompany(clientId, companyId);
-    return this.deps.store.pullOperations.list(clientId, companyId, {
-      ...(filter && { filter }),
-      orderBy: order,
-      offset: (page - 1) * pageSize,
-      limit: pageSize,
-    });
+    return this.deps.store.pullOperations.list(clientId, companyId, listing);
   }
 
   async dataStatus(clientId: string, companyId: string) {

@@ -1,6 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import type { QueryableResource } from '../query/index.js';
 import type { Db } from './database.js';
+import { type Listing, listPage } from './listing.js';
 import type { CompanyRow, ConnectionRow, ConnectionStatus } from './schema.js';
+
+/** What `query` and `orderBy` may name on companies. */
+export const companyFields: QueryableResource = {
+  name: 'Company',
+  fields: {
+    id: { column: 'companies.id', type: 'string' },
+    name: { column: 'companies.name', type: 'string' },
+    description: { column: 'companies.description', type: 'string' },
+    created: { column: 'companies.created_at', type: 'date' },
+  },
+};
 
 /** Companies and their connections. Every read is scoped to one client: another client's rows do not exist. */
 export class CompanyStore {
@@ -19,6 +32,17 @@ export class CompanyStore {
       .where('client_id', '=', clientId)
       .where('id', '=', companyId)
       .executeTakeFirst();
+  }
+
+  async listCompanies(clientId: string, listing: Listing): Promise<{ rows: CompanyRow[]; total: number }> {
+    const rows = this.db.selectFrom('companies').where('companies.client_id', '=', clientId);
+    return listPage(rows, listing, 'companies.id', (q) => q.selectAll());
+  }
+
+  /** Deletes the company with everything it owns (connections, pull operations, records). */
+  async deleteCompany(clientId: string, companyId: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('companies').where('client_id', '=', clientId).where('id', '=', companyId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 
   async createConnection(
@@ -50,6 +74,37 @@ export class CompanyStore {
       .orderBy('created_at')
       .orderBy('id')
       .execute();
+  }
+
+  /** The connections of several companies of one client, for listing companies with their connections. */
+  async connectionsOf(clientId: string, companyIds: readonly string[]): Promise<ConnectionRow[]> {
+    if (companyIds.length === 0) return [];
+    return this.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('company_id', 'in', companyIds)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+  }
+
+  async getConnection(clientId: string, companyId: string, connectionId: string): Promise<ConnectionRow | undefined> {
+    return this.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('client_id', '=', clientId)
+      .where('company_id', '=', companyId)
+      .where('id', '=', connectionId)
+      .executeTakeFirst();
+  }
+
+  async setConnectionStatus(connectionId: string, status: ConnectionStatus): Promise<void> {
+    await this.db.updateTable('connections').set({ status }).where('id', '=', connectionId).execute();
+  }
+
+  async deleteConnection(connectionId: string): Promise<void> {
+    await this.db.deleteFrom('connections').where('id', '=', connectionId).execute();
   }
 
   /** For activities: they act on ids the workflow was started with, after the API checked the tenant. */

@@ -7,8 +7,10 @@ import { TenantStore } from './tenants.js';
 export type { Db, Dialect } from './database.js';
 export { redactDatabaseUrl } from './database.js';
 export type * from './schema.js';
-export type { CommittedPage, DataStatusWithCurrent, NewPullOperation, PullOperationListing } from './pull-operations.js';
+export type { CommittedPage, DataStatusWithCurrent, NewPullOperation } from './pull-operations.js';
+export type { Listing } from './listing.js';
 export { pullOperationFields } from './pull-operations.js';
+export { companyFields } from './companies.js';
 
 /** Everything the API and the activities persist, behind one handle. */
 export interface Store {

@@ -1,7 +1,7 @@
-import { type RawBuilder, sql, type SqlBool } from 'kysely';
 import type { DataType, PullStatus, UnsuccessfulEndStatus } from '../domain/index.js';
-import type { OrderBy, QueryableResource } from '../query/index.js';
+import type { QueryableResource } from '../query/index.js';
 import type { Db } from './database.js';
+import { type Listing, listPage } from './listing.js';
 import { upsertRecords } from './records.js';
 import type { DataStatusRow, NewRecord, PullOperationRow } from './schema.js';
 
@@ -43,14 +43,6 @@ export const pullOperationFields: QueryableResource = {
     progress: { column: 'pull_operations.progress', type: 'number' },
   },
 };
-
-export interface PullOperationListing {
-  /** A compiled query (see src/query); all rows of the company when absent. */
-  filter?: RawBuilder<SqlBool>;
-  orderBy: OrderBy;
-  offset: number;
-  limit: number;
-}
 
 /**
  * Pull operations (Codat's datasets), the per-connection data status they drive, and the page commits that
@@ -117,24 +109,12 @@ export class PullOperationStore {
   }
 
   /** One page of a company's pull operations, and how many match in all. */
-  async list(clientId: string, companyId: string, listing: PullOperationListing): Promise<{ rows: PullOperationRow[]; total: number }> {
-    const matching = this.db
+  async list(clientId: string, companyId: string, listing: Listing): Promise<{ rows: PullOperationRow[]; total: number }> {
+    const rows = this.db
       .selectFrom('pull_operations')
       .where('pull_operations.client_id', '=', clientId)
-      .where('pull_operations.company_id', '=', companyId)
-      .$if(listing.filter !== undefined, (q) => q.where(listing.filter!));
-    const [{ total }, rows] = await Promise.all([
-      matching.select((eb) => eb.fn.countAll<number | string>().as('total')).executeTakeFirstOrThrow(),
-      matching
-        .selectAll()
-        .orderBy(sql.ref(listing.orderBy.column), listing.orderBy.direction)
-        // Ties (and nulls, which the stores sort differently) broken by id, so pages never overlap.
-        .orderBy('pull_operations.id')
-        .offset(listing.offset)
-        .limit(listing.limit)
-        .execute(),
-    ]);
-    return { rows, total: Number(total) };
+      .where('pull_operations.company_id', '=', companyId);
+    return listPage(rows, listing, 'pull_operations.id', (q) => q.selectAll());
   }
 
   /** For activities, which act on the id their workflow was started with. */

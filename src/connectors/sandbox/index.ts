@@ -46,6 +46,8 @@ function parseOffset(cursor: string | null): number {
 /** A built-in source of deterministic, realistic accounting data, paged like a real API. */
 export const sandboxConnector: Connector<SandboxParameters> = {
   platformKey: 'sandbox',
+  platformName: 'Sandbox',
+  sourceType: 'Accounting',
   dataTypes: SUPPORTED,
   parameters: sandboxParameters,
 

@@ -1,0 +1,137 @@
+// Codat's wire models as zod schemas: the one definition that validates, types and documents the API
+// (/openapi.json is generated from these; nothing restates them by hand).
+import { z } from 'zod';
+import { DATA_TYPES, PULL_STATUSES } from '../../domain/index.js';
+
+const uuid = (description: string) => z.string().meta({ description, format: 'uuid', example: '8a210b68-6988-11ed-a1eb-0242ac120002' });
+const dateTime = (description: string) => z.string().meta({ description, format: 'date-time', example: '2022-11-14T11:18:37.279Z' });
+
+export const DataTypeSchema = z
+  .enum(DATA_TYPES, { error: (issue) => `Invalid data type "${String(issue.input)}". Valid data types are: ${DATA_TYPES.join(', ')}` })
+  .meta({ id: 'DataType', description: 'Available data types' });
+export const PullStatusSchema = z.enum(PULL_STATUSES).meta({ id: 'DatasetStatus', description: 'The status of the pull operation' });
+
+export const PullOperationSchema = z
+  .object({
+    id: uuid('Unique identifier of the pull operation (dataset id)'),
+    companyId: uuid('Unique identifier of the company'),
+    connectionId: uuid('Unique identifier of the connection'),
+    dataType: z.string().meta({ description: 'The data type being pulled', example: 'invoices' }),
+    status: PullStatusSchema,
+    statusDescription: z.string().nullable().optional().meta({ description: 'Additional information about the status' }),
+    errorMessage: z.string().nullable().optional().meta({ description: 'What went wrong, from Sluice or the source' }),
+    requested: dateTime('When the pull was requested'),
+    completed: dateTime('When the pull ended').optional(),
+    progress: z.number().int().meta({ description: 'Progress from 0 to 100' }),
+    isCompleted: z.boolean().meta({ description: 'True only when the pull completed successfully' }),
+    isErrored: z.boolean().meta({ description: 'True if the pull ended in an error state' }),
+  })
+  .meta({ id: 'PullOperation', description: 'Information about a queued, in progress or completed pull operation' });
+
+const HalLink = z.object({ href: z.string() });
+const Links = z
+  .object({ self: HalLink, current: HalLink, next: HalLink.optional(), previous: HalLink.optional() })
+  .meta({ id: 'Links' });
+
+/** Codat's paging envelope around a list of `item`s. */
+export function pagedSchema<T extends z.ZodType>(item: T, id: string) {
+  return z
+    .object({
+      results: z.array(item),
+      pageNumber: z.number().int(),
+      pageSize: z.number().int(),
+      totalResults: z.number().int().meta({ description: 'Matching results, counted after the query filter' }),
+      _links: Links,
+    })
+    .meta({ id });
+}
+
+export const PullOperationsSchema = pagedSchema(PullOperationSchema, 'PullOperations');
+
+export const DataStatusSchema = z
+  .object({
+    dataType: DataTypeSchema,
+    currentStatus: PullStatusSchema.optional(),
+    lastSuccessfulSync: dateTime('When the data type last pulled successfully').optional(),
+    latestSyncId: uuid('Id of the latest pull operation of this data type').optional(),
+    latestSuccessfulSyncId: uuid('Id of the latest successful pull operation of this data type').optional(),
+  })
+  .meta({ id: 'DataStatus' });
+
+export const DataStatusesSchema = z.record(DataTypeSchema, DataStatusSchema).meta({ id: 'DataStatuses' });
+
+export const ErrorMessageSchema = z
+  .object({
+    statusCode: z.number().int(),
+    service: z.string(),
+    error: z.string(),
+    correlationId: z.string(),
+    validation: z
+      .object({
+        errors: z.array(z.object({ itemId: z.string().nullable(), message: z.string().nullable(), validatorName: z.string().nullable() })).nullable(),
+        warnings: z.array(z.object({ itemId: z.string().nullable(), message: z.string().nullable(), validatorName: z.string().nullable() })).nullable(),
+      })
+      .nullable(),
+    canBeRetried: z.string(),
+    detailedErrorCode: z.number().int(),
+  })
+  .meta({ id: 'ErrorMessage' });
+
+export const ConnectionStatusSchema = z.enum(['PendingAuth', 'Linked', 'Unlinked', 'Deauthorized']).meta({ id: 'DataConnectionStatus' });
+
+export const ConnectionSchema = z
+  .object({
+    id: uuid('Unique identifier of the connection'),
+    integrationKey: z.string().meta({ description: 'The connector serving this connection', example: 'sandbox' }),
+    platformName: z.string(),
+    sourceType: z.enum(['Accounting', 'Banking', 'Commerce', 'Other', 'Unknown']),
+    status: ConnectionStatusSchema,
+    lastSync: dateTime('When a pull on this connection last completed').nullable(),
+    created: dateTime('When the connection was created'),
+    dataConnectionErrors: z.array(z.object({ statusCode: z.string(), statusText: z.string(), errorMessage: z.string(), erroredOnUtc: z.string() })),
+  })
+  .meta({ id: 'Connection' });
+
+export const ConnectionsSchema = pagedSchema(ConnectionSchema, 'Connections');
+
+export const CompanySchema = z
+  .object({
+    id: uuid('Unique identifier of the company'),
+    name: z.string(),
+    description: z.string().nullable().optional(),
+    lastSync: dateTime('When a pull of this company last completed').nullable(),
+    created: dateTime('When the company was created'),
+    dataConnections: z.array(ConnectionSchema),
+  })
+  .meta({ id: 'Company' });
+
+export const CompaniesSchema = pagedSchema(CompanySchema, 'Companies');
+
+export const CompanyRequestBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(255).meta({ description: 'Name of the company', example: 'Bank of Dave' }),
+    description: z.string().max(4096).optional(),
+  })
+  .meta({ id: 'CompanyRequestBody' });
+
+export const ConnectionRequestBodySchema = z
+  .object({
+    platformKey: z.string().min(1).meta({ description: 'The connector to use, e.g. sandbox', example: 'sandbox' }),
+    parameters: z.record(z.string(), z.unknown()).optional().meta({ description: "The source's parameters, as the connector defines them" }),
+  })
+  .meta({ id: 'ConnectionRequestBody' });
+
+export const UpdateConnectionStatusSchema = z
+  .object({ status: z.literal('Unlinked').meta({ description: 'Only unlinking is supported' }) })
+  .meta({ id: 'UpdateConnectionStatus' });
+
+// Request parameters shared by operations.
+export const companyId = uuid('Unique identifier of a company');
+export const connectionId = uuid('Unique identifier of a connection');
+
+export const ListQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).default(1).meta({ description: 'Page number, from 1' }),
+  pageSize: z.coerce.number().int().min(1).max(5000).default(100).meta({ description: 'Results per page, at most 5000' }),
+  query: z.string().max(2048).optional().meta({ description: "Codat's query language, e.g. status!=Complete&&dataType=invoices" }),
+  orderBy: z.string().optional().meta({ description: 'A property to order by; a leading - orders descending', example: '-requested' }),
+});

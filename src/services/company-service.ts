@@ -1,0 +1,74 @@
+import type { ConnectorRegistry } from '../connectors/registry.js';
+import { type CompanyRow, companyFields, type ConnectionRow, type Store } from '../store/index.js';
+import { InvalidRequestError, NotFoundError } from './errors.js';
+import { type ListRequest, toListing } from './listing.js';
+
+export interface CompanyWithConnections {
+  company: CompanyRow;
+  connections: ConnectionRow[];
+}
+
+/** Companies and their connections, always within one client. */
+export class CompanyService {
+  constructor(
+    private readonly store: Store,
+    private readonly connectors: ConnectorRegistry,
+  ) {}
+
+  async create(clientId: string, name: string, description?: string): Promise<CompanyWithConnections> {
+    const company = await this.store.companies.createCompany(clientId, name, description ?? null);
+    return { company, connections: [] };
+  }
+
+  async list(clientId: string, request: ListRequest) {
+    const { rows, total } = await this.store.companies.listCompanies(clientId, toListing(companyFields, request, 'created'));
+    const connections = await this.store.companies.connectionsOf(clientId, rows.map((c) => c.id));
+    return { total, rows: rows.map((company) => ({ company, connections: connections.filter((c) => c.company_id === company.id) })) };
+  }
+
+  async get(clientId: string, companyId: string): Promise<CompanyWithConnections> {
+    const company = await this.store.companies.getCompany(clientId, companyId);
+    if (!company) throw new NotFoundError(`No company was found with ID ${companyId}`);
+    return { company, connections: await this.store.companies.listConnections(clientId, companyId) };
+  }
+
+  async delete(clientId: string, companyId: string): Promise<void> {
+    if (!(await this.store.companies.deleteCompany(clientId, companyId))) throw new NotFoundError(`No company was found with ID ${companyId}`);
+  }
+
+  /** Links a connection to a connector. Its parameters are checked by that connector now, not at the first pull. */
+  async createConnection(clientId: string, companyId: string, platformKey: string, parameters: Record<string, unknown> = {}): Promise<ConnectionRow> {
+    const { company } = await this.get(clientId, companyId);
+    const connector = this.connectors.get(platformKey);
+    if (!connector) throw new InvalidRequestError(`Unknown platformKey "${platformKey}". Available: ${[...this.connectors.keys()].join(', ')}`);
+    const parsed = connector.parameters.safeParse(parameters);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `parameters.${i.path.join('.')}: ${i.message}`).join('; ');
+      throw new InvalidRequestError(`Invalid parameters for ${platformKey}. ${problems}`);
+    }
+    return this.store.companies.createConnection(company, platformKey, parameters);
+  }
+
+  async listConnections(clientId: string, companyId: string): Promise<ConnectionRow[]> {
+    const { connections } = await this.get(clientId, companyId);
+    return connections;
+  }
+
+  async getConnection(clientId: string, companyId: string, connectionId: string): Promise<ConnectionRow> {
+    await this.get(clientId, companyId);
+    const connection = await this.store.companies.getConnection(clientId, companyId, connectionId);
+    if (!connection) throw new NotFoundError(`Data connection ${connectionId} not found`);
+    return connection;
+  }
+
+  async unlinkConnection(clientId: string, companyId: string, connectionId: string): Promise<ConnectionRow> {
+    const connection = await this.getConnection(clientId, companyId, connectionId);
+    await this.store.companies.setConnectionStatus(connection.id, 'Unlinked');
+    return { ...connection, status: 'Unlinked' };
+  }
+
+  async deleteConnection(clientId: string, companyId: string, connectionId: string): Promise<void> {
+    const connection = await this.getConnection(clientId, companyId, connectionId);
+    await this.store.companies.deleteConnection(connection.id);
+  }
+}
