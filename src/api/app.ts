@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { CompanyService } from '../services/company-service.js';
 import type { RefreshService } from '../services/refresh-service.js';
+import type { SyncSettingsService } from '../services/sync-settings-service.js';
 import type { Store } from '../store/index.js';
 import { requireApiKey } from './auth.js';
 import { buildOpenApiDocument } from './contract/openapi.js';
@@ -11,20 +12,26 @@ import { correlation, correlationIdOf } from './correlation.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { companyOperations, companyRoutes } from './routes/companies.js';
 import { refreshDataOperations, refreshDataRoutes } from './routes/refresh-data.js';
+import { syncSettingsOperations, syncSettingsRoutes } from './routes/sync-settings.js';
 
 /** Every operation the API serves: what /openapi.json documents. */
-export const operations = [...Object.values(companyOperations), ...Object.values(refreshDataOperations)];
+export const operations = [
+  ...Object.values(companyOperations),
+  ...Object.values(refreshDataOperations),
+  ...Object.values(syncSettingsOperations),
+];
 
 export interface ApiDeps {
   store: Store;
   refreshes: RefreshService;
   companies: CompanyService;
+  syncSettings: SyncSettingsService;
   connectors: ConnectorRegistry;
   logger: Logger;
 }
 
 /** The HTTP API. It starts work through Temporal and reads state from the store; it holds none itself. */
-export function createApp({ store, refreshes, companies, connectors, logger }: ApiDeps): Express {
+export function createApp({ store, refreshes, companies, syncSettings, connectors, logger }: ApiDeps): Express {
   const openApiDocument = buildOpenApiDocument(operations);
   const app = express();
   app.disable('x-powered-by');
@@ -47,6 +54,7 @@ export function createApp({ store, refreshes, companies, connectors, logger }: A
   app.use(requireApiKey(store));
   app.use(companyRoutes(companies, connectors));
   app.use(refreshDataRoutes(refreshes));
+  app.use(syncSettingsRoutes(syncSettings));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

@@ -2,3 +2,4 @@
 export * from './data-types.js';
 export * from './pull-status.js';
 export * from './refresh.js';
+export * from './sync-settings.js';

@@ -7,6 +7,7 @@ import type { Config } from '../config/index.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { CompanyService } from '../services/company-service.js';
 import { RefreshService } from '../services/refresh-service.js';
+import { SyncSettingsService } from '../services/sync-settings-service.js';
 import type { Store } from '../store/index.js';
 
 export interface ApiServerDeps {
@@ -31,7 +32,14 @@ export async function startApiServer({ config, store, temporal, connectors, logg
     taskQueue: config.temporal.taskQueue,
     pullOptions: config.pull,
   });
-  const app = createApp({ store, refreshes, companies: new CompanyService(store, connectors), connectors, logger });
+  const app = createApp({
+    store,
+    refreshes,
+    companies: new CompanyService(store, connectors),
+    syncSettings: new SyncSettingsService(store),
+    connectors,
+    logger,
+  });
   const server: Server = app.listen(config.api.port, config.api.host);
   await once(server, 'listening');
   const { port } = server.address() as { port: number };

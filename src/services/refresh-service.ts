@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { ConnectorRegistry } from '../connectors/registry.js';
-import { type DataType, isInProgress, type PullOptions } from '../domain/index.js';
+import { type DataType, isInProgress, type PullOptions, typesToFetch } from '../domain/index.js';
 import { type ConnectionRow, type PullOperationRow, pullOperationFields, type Store } from '../store/index.js';
 import { startRefreshDataType } from '../temporal/refresh-data-type.js';
 import { NotFoundError } from './errors.js';
 import { type ListRequest, toListing } from './listing.js';
+import { effectiveSyncSettings } from './sync-settings-service.js';
 
 export interface RefreshServiceDeps {
   store: Store;
@@ -40,6 +41,28 @@ export class RefreshService {
       if (isInProgress(pull.status) || round >= 2) return pull;
       await Promise.race([handle.result().catch(() => undefined), sleep(10_000)]);
     }
+  }
+
+  /**
+   * Codat's "refresh all": every data type whose sync setting has fetchOnFirstLink, on every linked connection
+   * that offers it, started in syncOrder. Types already being pulled are joined, not started twice. Returns
+   * the pull operations, which the 204 does not show but logs and tests can.
+   */
+  async queueAll(clientId: string, companyId: string): Promise<PullOperationRow[]> {
+    await this.requireCompany(clientId, companyId);
+    const { settings } = await effectiveSyncSettings(this.deps.store, clientId, companyId);
+    const connections = (await this.deps.store.companies.listConnections(clientId, companyId)).filter((c) => c.status === 'Linked');
+    const pulls: PullOperationRow[] = [];
+    for (const dataType of typesToFetch(settings)) {
+      for (const connection of connections.filter((c) => this.offers(c, dataType))) {
+        pulls.push((await this.startOrAttach({ clientId, companyId, dataType }, connection)).pull);
+      }
+    }
+    return pulls;
+  }
+
+  private offers(connection: ConnectionRow, dataType: DataType): boolean {
+    return this.deps.connectors.get(connection.platform_key)?.dataTypes.includes(dataType) ?? false;
   }
 
   private async startOrAttach(request: QueueDataTypeRequest, connection: ConnectionRow) {
@@ -97,7 +120,7 @@ export class RefreshService {
   private async connectionFor(request: QueueDataTypeRequest): Promise<ConnectionRow> {
     await this.requireCompany(request.clientId, request.companyId);
     const connections = await this.deps.store.companies.listConnections(request.clientId, request.companyId);
-    const offers = (c: ConnectionRow) => this.deps.connectors.get(c.platform_key)?.dataTypes.includes(request.dataType) ?? false;
+    const offers = (c: ConnectionRow) => this.offers(c, request.dataType);
     if (request.connectionId) {
       const connection = connections.find((c) => c.id === request.connectionId);
       if (!connection) throw new NotFoundError(`Data connection ${request.connectionId} not found`);

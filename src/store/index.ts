@@ -2,6 +2,7 @@ import { type Db, type Dialect, migrateToLatest, openDatabase } from './database
 import { CompanyStore } from './companies.js';
 import { PullOperationStore } from './pull-operations.js';
 import { RecordStore } from './records.js';
+import { SyncSettingsStore } from './sync-settings.js';
 import { TenantStore } from './tenants.js';
 
 export type { Db, Dialect } from './database.js';
@@ -20,6 +21,7 @@ export interface Store {
   companies: CompanyStore;
   pullOperations: PullOperationStore;
   records: RecordStore;
+  syncSettings: SyncSettingsStore;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function openStore(databaseUrl: string, options: { poolSize?: numbe
     companies: new CompanyStore(db),
     pullOperations: new PullOperationStore(db),
     records: new RecordStore(db),
+    syncSettings: new SyncSettingsStore(db),
     close: () => db.destroy(),
   };
 }

@@ -84,6 +84,19 @@ export interface RecordsTable {
   updated_at: string;
 }
 
+/** A client's or a company's sync settings: a JSON array of Codat `SyncSetting`s. */
+export interface ClientSyncSettingsTable {
+  client_id: string;
+  settings: string;
+  updated_at: string;
+}
+
+export interface CompanySyncSettingsTable {
+  company_id: string;
+  settings: string;
+  updated_at: string;
+}
+
 export interface Database {
   clients: ClientsTable;
   api_keys: ApiKeysTable;
@@ -92,6 +105,8 @@ export interface Database {
   pull_operations: PullOperationsTable;
   data_status: DataStatusTable;
   records: RecordsTable;
+  client_sync_settings: ClientSyncSettingsTable;
+  company_sync_settings: CompanySyncSettingsTable;
 }
 
 export type ClientRow = Selectable<ClientsTable>;

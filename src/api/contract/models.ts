@@ -135,3 +135,29 @@ export const ListQuerySchema = z.object({
   query: z.string().max(2048).optional().meta({ description: "Codat's query language, e.g. status!=Complete&&dataType=invoices" }),
   orderBy: z.string().optional().meta({ description: 'A property to order by; a leading - orders descending', example: '-requested' }),
 });
+
+export const SyncSettingSchema = z
+  .object({
+    dataType: DataTypeSchema,
+    fetchOnFirstLink: z.boolean().meta({ description: 'Queue this type when a connection is linked, and on POST /data/all' }),
+    syncSchedule: z.number().int().min(0).max(8760).meta({ description: 'Hours between scheduled refreshes', example: 24 }),
+    syncOrder: z.number().int().min(0).meta({ description: 'Position in the order data types are queued in' }),
+    syncFromUtc: z.iso.datetime({ offset: true }).optional().meta({ description: 'Fetch only records modified on or after this time' }),
+    syncFromWindow: z.number().int().min(0).optional().meta({ description: 'Months of history to fetch' }),
+    monthsToSync: z.number().int().min(0).optional().meta({ description: 'Months of history, for report types' }),
+    isLocked: z.boolean().optional(),
+  })
+  .refine((s) => s.syncFromUtc === undefined || s.syncFromWindow === undefined, { message: 'Set syncFromUtc or syncFromWindow, not both' })
+  .meta({ id: 'SyncSetting' });
+
+const settingsList = z
+  .array(SyncSettingSchema)
+  .refine((settings) => new Set(settings.map((s) => s.dataType)).size === settings.length, { message: 'Each data type may appear once' });
+
+export const CompanySyncSettingsSchema = z
+  .object({ companyId, settings: settingsList, overridesDefaults: z.boolean().default(true) })
+  .meta({ id: 'CompanySyncSettings' });
+
+export const ClientSyncSettingsSchema = z
+  .object({ clientId: uuid('Unique identifier of the client'), settings: settingsList, overridesDefaults: z.boolean().default(true) })
+  .meta({ id: 'SyncSettings' });

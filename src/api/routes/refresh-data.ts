@@ -10,6 +10,16 @@ const tags = ['Refresh data'];
 const datasetId = z.string().meta({ description: 'Unique identifier of a pull operation (dataset)', format: 'uuid' });
 
 export const refreshDataOperations = {
+  all: defineOperation({
+    operationId: 'refresh-company-data',
+    summary: 'Refresh all data',
+    tags,
+    method: 'post',
+    path: '/companies/{companyId}/data/all',
+    params: z.object({ companyId }),
+    success: { status: 204, description: 'Pulls queued for every fetch-on-first-link data type the connections support' },
+    errors: [404],
+  }),
   queue: defineOperation({
     operationId: 'refresh-data-type',
     summary: 'Refresh data type',
@@ -58,6 +68,10 @@ export const refreshDataOperations = {
 export function refreshDataRoutes(refreshes: RefreshService): Router {
   const router = Router();
   const ops = refreshDataOperations;
+
+  bindOperation(router, ops.all, async ({ params, clientId }) => {
+    await refreshes.queueAll(clientId, params.companyId);
+  });
 
   bindOperation(router, ops.queue, async ({ params, query, clientId }) =>
     toPullOperation(await refreshes.queueDataType({ clientId, ...params, ...(query.connectionId && { connectionId: query.connectionId }) })),

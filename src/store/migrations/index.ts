@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
+import { syncSettings } from './0002-sync-settings.js';
 
 // Versioned migrations in apply order. Names sort lexically; never rename or edit one that has shipped.
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-sync-settings': syncSettings,
 };
 
 export const migrationProvider: MigrationProvider = {
