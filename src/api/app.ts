@@ -3,6 +3,7 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { CompanyService } from '../services/company-service.js';
+import type { ConnectionRefreshService } from '../services/connection-refresh-service.js';
 import type { RefreshService } from '../services/refresh-service.js';
 import type { SyncSettingsService } from '../services/sync-settings-service.js';
 import type { Store } from '../store/index.js';
@@ -11,6 +12,7 @@ import { buildOpenApiDocument } from './contract/openapi.js';
 import { correlation, correlationIdOf } from './correlation.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { companyOperations, companyRoutes } from './routes/companies.js';
+import { connectionRefreshOperations, connectionRefreshRoutes } from './routes/connection-refresh.js';
 import { refreshDataOperations, refreshDataRoutes } from './routes/refresh-data.js';
 import { syncSettingsOperations, syncSettingsRoutes } from './routes/sync-settings.js';
 
@@ -19,6 +21,7 @@ export const operations = [
   ...Object.values(companyOperations),
   ...Object.values(refreshDataOperations),
   ...Object.values(syncSettingsOperations),
+  ...Object.values(connectionRefreshOperations),
 ];
 
 export interface ApiDeps {
@@ -26,12 +29,13 @@ export interface ApiDeps {
   refreshes: RefreshService;
   companies: CompanyService;
   syncSettings: SyncSettingsService;
+  connectionRefreshes: ConnectionRefreshService;
   connectors: ConnectorRegistry;
   logger: Logger;
 }
 
 /** The HTTP API. It starts work through Temporal and reads state from the store; it holds none itself. */
-export function createApp({ store, refreshes, companies, syncSettings, connectors, logger }: ApiDeps): Express {
+export function createApp({ store, refreshes, companies, syncSettings, connectionRefreshes, connectors, logger }: ApiDeps): Express {
   const openApiDocument = buildOpenApiDocument(operations);
   const app = express();
   app.disable('x-powered-by');
@@ -55,6 +59,7 @@ export function createApp({ store, refreshes, companies, syncSettings, connector
   app.use(companyRoutes(companies, connectors));
   app.use(refreshDataRoutes(refreshes));
   app.use(syncSettingsRoutes(syncSettings));
+  app.use(connectionRefreshRoutes(connectionRefreshes));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

@@ -3,8 +3,9 @@ import type { z } from 'zod';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { DATA_TYPES, type DataType, isCompleted, isErrored } from '../domain/index.js';
 import type { CompanyWithConnections } from '../services/company-service.js';
+import type { RefreshJob } from '../services/connection-refresh-service.js';
 import type { ConnectionRow, DataStatusWithCurrent, PullOperationRow } from '../store/index.js';
-import type { CompanySchema, ConnectionSchema, DataStatusSchema, PullOperationSchema } from './contract/models.js';
+import type { CompanySchema, ConnectionSchema, DataStatusSchema, PullOperationSchema, RefreshJobSchema } from './contract/models.js';
 
 export type PullOperation = z.output<typeof PullOperationSchema>;
 export type DataStatus = z.output<typeof DataStatusSchema>;
@@ -73,5 +74,34 @@ export function toCompany({ company, connections }: CompanyWithConnections, conn
     lastSync: syncs.length ? syncs.sort().at(-1)! : null,
     created: company.created_at,
     dataConnections: connections.map((c) => toConnection(c, connectors)),
+  };
+}
+
+const SECRET_KEY = /secret|password|passwd|token|api[-_]?key|credential|private/i;
+
+/** A copy with the values of secret-looking keys masked, for echoing parameters back. */
+export function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) ? '***' : redactSecrets(inner)]));
+}
+
+export function toRefreshJob({ job, pulls, sourceStatus, destinationStatus, error, updated }: RefreshJob): z.output<typeof RefreshJobSchema> {
+  return {
+    jobId: job.id,
+    connectionId: job.connection_id,
+    workspaceId: job.workspace_id,
+    sourceWorkspaceId: job.workspace_id,
+    destinationWorkspaceId: job.workspace_id,
+    created: job.created_at,
+    updated,
+    createdBy: job.created_by,
+    sourceStatus,
+    destinationStatus,
+    error,
+    sourceParameters: redactSecrets(JSON.parse(job.source_parameters)) as Record<string, unknown>,
+    destinationParameters: redactSecrets(JSON.parse(job.destination_parameters)) as Record<string, unknown>,
+    sourceMetadata: { pullOperations: pulls.map((p) => ({ dataType: p.data_type, pullOperationId: p.id, status: p.status, progress: p.progress })) },
+    destinationMetadata: { recordsWritten: pulls.reduce((sum, p) => sum + Number(p.records_fetched), 0) },
   };
 }

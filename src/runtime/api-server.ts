@@ -6,6 +6,7 @@ import { createApp } from '../api/app.js';
 import type { Config } from '../config/index.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import { CompanyService } from '../services/company-service.js';
+import { ConnectionRefreshService } from '../services/connection-refresh-service.js';
 import { RefreshService } from '../services/refresh-service.js';
 import { SyncSettingsService } from '../services/sync-settings-service.js';
 import type { Store } from '../store/index.js';
@@ -37,6 +38,7 @@ export async function startApiServer({ config, store, temporal, connectors, logg
     refreshes,
     companies: new CompanyService(store, connectors),
     syncSettings: new SyncSettingsService(store),
+    connectionRefreshes: new ConnectionRefreshService(store, connectors, refreshes),
     connectors,
     logger,
   });

@@ -99,6 +99,15 @@ export class CompanyStore {
       .executeTakeFirst();
   }
 
+  async setConnectionParameters(connectionId: string, parameters: Record<string, unknown>): Promise<void> {
+    await this.db.updateTable('connections').set({ parameters: JSON.stringify(parameters) }).where('id', '=', connectionId).execute();
+  }
+
+  /** A connection of one client, by id alone (the connection refresh API names no company). */
+  async getClientConnection(clientId: string, connectionId: string): Promise<ConnectionRow | undefined> {
+    return this.db.selectFrom('connections').selectAll().where('client_id', '=', clientId).where('id', '=', connectionId).executeTakeFirst();
+  }
+
   async setConnectionStatus(connectionId: string, status: ConnectionStatus): Promise<void> {
     await this.db.updateTable('connections').set({ status }).where('id', '=', connectionId).execute();
   }

@@ -2,6 +2,7 @@ import { type Db, type Dialect, migrateToLatest, openDatabase } from './database
 import { CompanyStore } from './companies.js';
 import { PullOperationStore } from './pull-operations.js';
 import { RecordStore } from './records.js';
+import { RefreshJobStore } from './refresh-jobs.js';
 import { SyncSettingsStore } from './sync-settings.js';
 import { TenantStore } from './tenants.js';
 
@@ -22,6 +23,7 @@ export interface Store {
   pullOperations: PullOperationStore;
   records: RecordStore;
   syncSettings: SyncSettingsStore;
+  refreshJobs: RefreshJobStore;
   close(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export async function openStore(databaseUrl: string, options: { poolSize?: numbe
     pullOperations: new PullOperationStore(db),
     records: new RecordStore(db),
     syncSettings: new SyncSettingsStore(db),
+    refreshJobs: new RefreshJobStore(db),
     close: () => db.destroy(),
   };
 }

@@ -97,6 +97,25 @@ export interface CompanySyncSettingsTable {
   updated_at: string;
 }
 
+export interface RefreshJobsTable {
+  id: string;
+  client_id: string;
+  connection_id: string;
+  workspace_id: string | null;
+  created_by: string;
+  /** JSON objects, as the request gave them. */
+  source_parameters: string;
+  destination_parameters: string;
+  created_at: string;
+}
+
+export interface RefreshJobPullsTable {
+  job_id: string;
+  pull_operation_id: string;
+}
+
+export type RefreshJobRow = Selectable<RefreshJobsTable>;
+
 export interface Database {
   clients: ClientsTable;
   api_keys: ApiKeysTable;
@@ -107,6 +126,8 @@ export interface Database {
   records: RecordsTable;
   client_sync_settings: ClientSyncSettingsTable;
   company_sync_settings: CompanySyncSettingsTable;
+  refresh_jobs: RefreshJobsTable;
+  refresh_job_pulls: RefreshJobPullsTable;
 }
 
 export type ClientRow = Selectable<ClientsTable>;

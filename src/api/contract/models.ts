@@ -161,3 +161,43 @@ export const CompanySyncSettingsSchema = z
 export const ClientSyncSettingsSchema = z
   .object({ clientId: uuid('Unique identifier of the client'), settings: settingsList, overridesDefaults: z.boolean().default(true) })
   .meta({ id: 'SyncSettings' });
+
+// The connection refresh API (a data-prep style API: jobs wrapped as { body, code }).
+const parameters = z.record(z.string(), z.unknown());
+
+export const RefreshConnectionDtoSchema = z
+  .object({
+    connectionId: z.string().optional().meta({ description: 'Must match the path when given' }),
+    sourceParameters: parameters.optional().meta({ description: "Merged onto the connection's source parameters, which they then become" }),
+    destinationParameters: parameters.optional().meta({ description: 'Recorded with the job; Sluice writes to its own store' }),
+    usePreviousSourceParameters: z.boolean().optional().meta({ description: "Keep the connection's current source parameters, ignoring sourceParameters" }),
+    usePreviousDestinationParameters: z.boolean().optional().meta({ description: "Reuse the previous job's destination parameters" }),
+    workspaceId: z.string().optional(),
+  })
+  .meta({ id: 'RefreshConnectionDto' });
+
+export const RefreshJobSchema = z
+  .object({
+    jobId: z.string().meta({ format: 'uuid' }),
+    connectionId: z.string().meta({ format: 'uuid' }),
+    workspaceId: z.string().nullable(),
+    sourceWorkspaceId: z.string().nullable(),
+    destinationWorkspaceId: z.string().nullable(),
+    created: z.string().meta({ format: 'date-time' }),
+    updated: z.string().meta({ format: 'date-time' }),
+    createdBy: z.string(),
+    sourceStatus: z.enum(['Queued', 'Running', 'Complete', 'Failed']),
+    destinationStatus: z.enum(['Pending', 'Writing', 'Complete', 'Failed']),
+    error: z.string().nullable(),
+    sourceParameters: parameters.meta({ description: 'Values of secret-looking keys are masked' }),
+    destinationParameters: parameters,
+    sourceMetadata: z.object({
+      pullOperations: z.array(z.object({ dataType: z.string(), pullOperationId: z.string(), status: PullStatusSchema, progress: z.number().int() })),
+    }),
+    destinationMetadata: z.object({ recordsWritten: z.number().int() }),
+  })
+  .meta({ id: 'RefreshJob' });
+
+export const RefreshJobResponseSchema = z
+  .object({ body: RefreshJobSchema, code: z.number().int().meta({ description: 'The HTTP status, repeated' }) })
+  .meta({ id: 'RefreshJobResponse' });

@@ -1,11 +1,13 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
 import { syncSettings } from './0002-sync-settings.js';
+import { connectionRefreshJobs } from './0003-connection-refresh-jobs.js';
 
 // Versioned migrations in apply order. Names sort lexically; never rename or edit one that has shipped.
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-sync-settings': syncSettings,
+  '0003-connection-refresh-jobs': connectionRefreshJobs,
 };
 
 export const migrationProvider: MigrationProvider = {
