@@ -1,19 +1,22 @@
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
+import type { ServiceTokenConfig } from '../config/index.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { CompanyService } from '../services/company-service.js';
 import type { ConnectionRefreshService } from '../services/connection-refresh-service.js';
 import type { RefreshService } from '../services/refresh-service.js';
+import type { ScopeRefreshService } from '../services/scope-refresh-service.js';
 import type { SyncSettingsService } from '../services/sync-settings-service.js';
 import type { Store } from '../store/index.js';
-import { requireApiKey } from './auth.js';
+import { requireClient } from './auth.js';
 import { buildOpenApiDocument } from './contract/openapi.js';
 import { correlation, correlationIdOf } from './correlation.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { companyOperations, companyRoutes } from './routes/companies.js';
 import { connectionRefreshOperations, connectionRefreshRoutes } from './routes/connection-refresh.js';
 import { refreshDataOperations, refreshDataRoutes } from './routes/refresh-data.js';
+import { scopeRefreshOperations, scopeRefreshRoutes } from './routes/scope-refresh.js';
 import { syncSettingsOperations, syncSettingsRoutes } from './routes/sync-settings.js';
 
 /** Every operation the API serves: what /openapi.json documents. */
@@ -22,6 +25,7 @@ export const operations = [
   ...Object.values(refreshDataOperations),
   ...Object.values(syncSettingsOperations),
   ...Object.values(connectionRefreshOperations),
+  ...Object.values(scopeRefreshOperations),
 ];
 
 export interface ApiDeps {
@@ -30,12 +34,15 @@ export interface ApiDeps {
   companies: CompanyService;
   syncSettings: SyncSettingsService;
   connectionRefreshes: ConnectionRefreshService;
+  scopeRefreshes: ScopeRefreshService;
   connectors: ConnectorRegistry;
+  serviceToken?: ServiceTokenConfig | undefined;
   logger: Logger;
 }
 
 /** The HTTP API. It starts work through Temporal and reads state from the store; it holds none itself. */
-export function createApp({ store, refreshes, companies, syncSettings, connectionRefreshes, connectors, logger }: ApiDeps): Express {
+export function createApp(deps: ApiDeps): Express {
+  const { store, refreshes, companies, syncSettings, connectionRefreshes, scopeRefreshes, connectors, serviceToken, logger } = deps;
   const openApiDocument = buildOpenApiDocument(operations);
   const app = express();
   app.disable('x-powered-by');
@@ -55,11 +62,12 @@ export function createApp({ store, refreshes, companies, syncSettings, connectio
     res.json(openApiDocument);
   });
   app.use(express.json({ limit: '1mb' }));
-  app.use(requireApiKey(store));
+  app.use(requireClient(store, serviceToken));
   app.use(companyRoutes(companies, connectors));
   app.use(refreshDataRoutes(refreshes));
   app.use(syncSettingsRoutes(syncSettings));
   app.use(connectionRefreshRoutes(connectionRefreshes));
+  app.use(scopeRefreshRoutes(scopeRefreshes));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

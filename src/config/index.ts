@@ -19,17 +19,31 @@ const envSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   TEMPORAL_CLI_PATH: z.string().optional(),
   WORKFLOW_BUNDLE_PATH: z.string().optional(),
+  SERVICE_TOKEN_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SERVICE_TOKEN_JWKS_URL: z.url().optional(),
+  SERVICE_TOKEN_AUDIENCE: z.string().default('sluice'),
+  SERVICE_TOKEN_ISSUER: z.string().optional(),
   PULL_MAX_ATTEMPTS: positiveInt.default(5),
   PULL_BATCH_SECONDS: positiveInt.default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
+/** How Bearer JWT service tokens are verified; unset means they are not accepted. */
+export interface ServiceTokenConfig {
+  /** HMAC secret (HS256/384/512), or … */
+  secret?: string | undefined;
+  /** … a JWKS endpoint for asymmetric keys. */
+  jwksUrl?: string | undefined;
+  audience: string;
+  issuer?: string | undefined;
+}
+
 export interface Config {
   dataDir: string;
   /** `sqlite:<path>` for the embedded store, or a `postgres://` URL. */
   databaseUrl: string;
-  api: { host: string; port: number };
+  api: { host: string; port: number; serviceToken: ServiceTokenConfig | undefined };
   logLevel: Env['LOG_LEVEL'];
   temporal: {
     /** Set: connect to this server. Unset: the all-in-one start launches a dev server. */
@@ -64,7 +78,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     dataDir,
     databaseUrl: e.DATABASE_URL ?? `sqlite:${resolve(dataDir, 'sluice.sqlite')}`,
-    api: { host: e.API_HOST, port: e.API_PORT },
+    api: {
+      host: e.API_HOST,
+      port: e.API_PORT,
+      serviceToken:
+        e.SERVICE_TOKEN_SECRET || e.SERVICE_TOKEN_JWKS_URL
+          ? { secret: e.SERVICE_TOKEN_SECRET, jwksUrl: e.SERVICE_TOKEN_JWKS_URL, audience: e.SERVICE_TOKEN_AUDIENCE, issuer: e.SERVICE_TOKEN_ISSUER }
+          : undefined,
+    },
     logLevel: e.LOG_LEVEL,
     temporal: {
       address: e.TEMPORAL_ADDRESS,

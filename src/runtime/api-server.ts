@@ -8,6 +8,7 @@ import type { ConnectorRegistry } from '../connectors/registry.js';
 import { CompanyService } from '../services/company-service.js';
 import { ConnectionRefreshService } from '../services/connection-refresh-service.js';
 import { RefreshService } from '../services/refresh-service.js';
+import { ScopeRefreshService } from '../services/scope-refresh-service.js';
 import { SyncSettingsService } from '../services/sync-settings-service.js';
 import type { Store } from '../store/index.js';
 
@@ -33,13 +34,16 @@ export async function startApiServer({ config, store, temporal, connectors, logg
     taskQueue: config.temporal.taskQueue,
     pullOptions: config.pull,
   });
+  const connectionRefreshes = new ConnectionRefreshService(store, connectors, refreshes);
   const app = createApp({
     store,
     refreshes,
     companies: new CompanyService(store, connectors),
     syncSettings: new SyncSettingsService(store),
-    connectionRefreshes: new ConnectionRefreshService(store, connectors, refreshes),
+    connectionRefreshes,
+    scopeRefreshes: new ScopeRefreshService(refreshes, connectionRefreshes),
     connectors,
+    serviceToken: config.api.serviceToken,
     logger,
   });
   const server: Server = app.listen(config.api.port, config.api.host);

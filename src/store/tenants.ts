@@ -19,6 +19,10 @@ export class TenantStore {
       .execute();
   }
 
+  async getClient(clientId: string): Promise<ClientRow | undefined> {
+    return this.db.selectFrom('clients').selectAll().where('id', '=', clientId).executeTakeFirst();
+  }
+
   async findClientByKeyHash(keyHash: string): Promise<ClientRow | undefined> {
     return this.db
       .selectFrom('api_keys')

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { pino } from 'pino';
 import { inject } from 'vitest';
+import type { ServiceTokenConfig } from '../../src/config/index.js';
 import { createConnectorRegistry } from '../../src/connectors/registry.js';
 import type { SandboxSettings } from '../../src/connectors/sandbox/index.js';
 import type { PullOptions } from '../../src/domain/index.js';
@@ -42,6 +43,7 @@ export interface Harness {
 
 export interface HarnessOptions {
   pull?: Partial<PullOptions>;
+  serviceToken?: ServiceTokenConfig;
   sandbox?: Partial<SandboxSettings>;
 }
 
@@ -67,7 +69,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const temporal = await connectClient(temporalTarget);
   const api = await startApiServer({
     config: {
-      api: { host: '127.0.0.1', port: 0 },
+      api: { host: '127.0.0.1', port: 0, serviceToken: options.serviceToken },
       pull: { maxAttempts: 3, batchSeconds: 30, ...options.pull },
       temporal: { taskQueue },
     },

@@ -201,3 +201,19 @@ export const RefreshJobSchema = z
 export const RefreshJobResponseSchema = z
   .object({ body: RefreshJobSchema, code: z.number().int().meta({ description: 'The HTTP status, repeated' }) })
   .meta({ id: 'RefreshJobResponse' });
+
+// The scope refresh API: RefreshRequest and RefreshResponse, which its seed names without defining.
+export const RefreshRequestSchema = z
+  .object({
+    dataTypes: z.array(DataTypeSchema).min(1).optional().meta({ description: 'Only these data types (company scopes only)' }),
+  })
+  .meta({ id: 'RefreshRequest' });
+
+export const RefreshResponseSchema = z
+  .object({
+    scope: z.string(),
+    status: z.literal('Enqueued'),
+    jobId: z.string().optional().meta({ description: 'For connection scopes: the job, at GET /api/v1/jobs/{jobId}' }),
+    pullOperations: z.array(PullOperationSchema).meta({ description: 'The pulls started or joined' }),
+  })
+  .meta({ id: 'RefreshResponse' });
