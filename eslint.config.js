@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 const sideEffectModules = ['node:*', 'fs', 'path', 'http', 'https', 'crypto', 'child_process', 'better-sqlite3', 'kysely', 'pg', 'pino', 'express'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.temporal/', '.sluice-data/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', '.temporal/', '.sluice-data/', 'coverage/', 'test/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
