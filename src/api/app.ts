@@ -10,6 +10,7 @@ import type { ScopeRefreshService } from '../services/scope-refresh-service.js';
 import type { SyncSettingsService } from '../services/sync-settings-service.js';
 import type { Store } from '../store/index.js';
 import { requireClient } from './auth.js';
+import { rateLimit } from './rate-limit.js';
 import { buildOpenApiDocument } from './contract/openapi.js';
 import { correlation, correlationIdOf } from './correlation.js';
 import { errorHandler, notFoundHandler } from './errors.js';
@@ -37,12 +38,14 @@ export interface ApiDeps {
   scopeRefreshes: ScopeRefreshService;
   connectors: ConnectorRegistry;
   serviceToken?: ServiceTokenConfig | undefined;
+  rateLimitPerMinute?: number;
   logger: Logger;
 }
 
 /** The HTTP API. It starts work through Temporal and reads state from the store; it holds none itself. */
 export function createApp(deps: ApiDeps): Express {
   const { store, refreshes, companies, syncSettings, connectionRefreshes, scopeRefreshes, connectors, serviceToken, logger } = deps;
+  const { rateLimitPerMinute = 0 } = deps;
   const openApiDocument = buildOpenApiDocument(operations);
   const app = express();
   app.disable('x-powered-by');
@@ -63,6 +66,7 @@ export function createApp(deps: ApiDeps): Express {
   });
   app.use(express.json({ limit: '1mb' }));
   app.use(requireClient(store, serviceToken));
+  app.use(rateLimit(store, rateLimitPerMinute));
   app.use(companyRoutes(companies, connectors));
   app.use(refreshDataRoutes(refreshes));
   app.use(syncSettingsRoutes(syncSettings));

@@ -23,6 +23,7 @@ const envSchema = z.object({
   SERVICE_TOKEN_JWKS_URL: z.url().optional(),
   SERVICE_TOKEN_AUDIENCE: z.string().default('sluice'),
   SERVICE_TOKEN_ISSUER: z.string().optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   PULL_MAX_ATTEMPTS: positiveInt.default(5),
   PULL_BATCH_SECONDS: positiveInt.default(30),
 });
@@ -43,7 +44,13 @@ export interface Config {
   dataDir: string;
   /** `sqlite:<path>` for the embedded store, or a `postgres://` URL. */
   databaseUrl: string;
-  api: { host: string; port: number; serviceToken: ServiceTokenConfig | undefined };
+  api: {
+    host: string;
+    port: number;
+    serviceToken: ServiceTokenConfig | undefined;
+    /** Requests per client per minute, across all API processes; 0 turns limiting off. */
+    rateLimitPerMinute: number;
+  };
   logLevel: Env['LOG_LEVEL'];
   temporal: {
     /** Set: connect to this server. Unset: the all-in-one start launches a dev server. */
@@ -85,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         e.SERVICE_TOKEN_SECRET || e.SERVICE_TOKEN_JWKS_URL
           ? { secret: e.SERVICE_TOKEN_SECRET, jwksUrl: e.SERVICE_TOKEN_JWKS_URL, audience: e.SERVICE_TOKEN_AUDIENCE, issuer: e.SERVICE_TOKEN_ISSUER }
           : undefined,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     },
     logLevel: e.LOG_LEVEL,
     temporal: {

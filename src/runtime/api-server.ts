@@ -44,6 +44,7 @@ export async function startApiServer({ config, store, temporal, connectors, logg
     scopeRefreshes: new ScopeRefreshService(refreshes, connectionRefreshes),
     connectors,
     serviceToken: config.api.serviceToken,
+    rateLimitPerMinute: config.api.rateLimitPerMinute,
     logger,
   });
   const server: Server = app.listen(config.api.port, config.api.host);

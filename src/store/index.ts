@@ -2,6 +2,7 @@ import { type Db, type Dialect, migrateToLatest, openDatabase } from './database
 import { CompanyStore } from './companies.js';
 import { PullOperationStore } from './pull-operations.js';
 import { RecordStore } from './records.js';
+import { RateLimitStore } from './rate-limits.js';
 import { RefreshJobStore } from './refresh-jobs.js';
 import { SyncSettingsStore } from './sync-settings.js';
 import { TenantStore } from './tenants.js';
@@ -24,6 +25,7 @@ export interface Store {
   records: RecordStore;
   syncSettings: SyncSettingsStore;
   refreshJobs: RefreshJobStore;
+  rateLimits: RateLimitStore;
   close(): Promise<void>;
 }
 
@@ -41,6 +43,7 @@ export async function openStore(databaseUrl: string, options: { poolSize?: numbe
     records: new RecordStore(db),
     syncSettings: new SyncSettingsStore(db),
     refreshJobs: new RefreshJobStore(db),
+    rateLimits: new RateLimitStore(db),
     close: () => db.destroy(),
   };
 }

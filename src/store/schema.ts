@@ -116,6 +116,12 @@ export interface RefreshJobPullsTable {
 
 export type RefreshJobRow = Selectable<RefreshJobsTable>;
 
+export interface RateLimitWindowsTable {
+  client_id: string;
+  window_start: string;
+  requests: number;
+}
+
 export interface Database {
   clients: ClientsTable;
   api_keys: ApiKeysTable;
@@ -128,6 +134,7 @@ export interface Database {
   company_sync_settings: CompanySyncSettingsTable;
   refresh_jobs: RefreshJobsTable;
   refresh_job_pulls: RefreshJobPullsTable;
+  rate_limit_windows: RateLimitWindowsTable;
 }
 
 export type ClientRow = Selectable<ClientsTable>;

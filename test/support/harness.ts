@@ -44,6 +44,8 @@ export interface Harness {
 export interface HarnessOptions {
   pull?: Partial<PullOptions>;
   serviceToken?: ServiceTokenConfig;
+  /** Off unless a test is about rate limiting. */
+  rateLimitPerMinute?: number;
   sandbox?: Partial<SandboxSettings>;
 }
 
@@ -69,7 +71,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const temporal = await connectClient(temporalTarget);
   const api = await startApiServer({
     config: {
-      api: { host: '127.0.0.1', port: 0, serviceToken: options.serviceToken },
+      api: { host: '127.0.0.1', port: 0, serviceToken: options.serviceToken, rateLimitPerMinute: options.rateLimitPerMinute ?? 0 },
       pull: { maxAttempts: 3, batchSeconds: 30, ...options.pull },
       temporal: { taskQueue },
     },

@@ -15,7 +15,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
 export function buildOpenApiDocument(operations: readonly Operation[]) {
   const paths: ZodOpenApiPathsObject = {};
   for (const op of operations) {
-    const errors = [...new Set([401, 500, ...(op.errors ?? [])])].sort();
+    const errors = [...new Set([401, 429, 500, ...(op.errors ?? [])])].sort();
     paths[op.path] = {
       ...paths[op.path],
       [op.method]: {

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initial } from './0001-initial.js';
 import { syncSettings } from './0002-sync-settings.js';
 import { connectionRefreshJobs } from './0003-connection-refresh-jobs.js';
+import { rateLimits } from './0004-rate-limits.js';
 
 // Versioned migrations in apply order. Names sort lexically; never rename or edit one that has shipped.
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-sync-settings': syncSettings,
   '0003-connection-refresh-jobs': connectionRefreshJobs,
+  '0004-rate-limits': rateLimits,
 };
 
 export const migrationProvider: MigrationProvider = {
