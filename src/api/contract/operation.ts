@@ -39,8 +39,17 @@ export interface OperationInput<P extends AnyObject, Q extends AnyObject, B exte
   res: Response;
 }
 
+/** PostgreSQL cannot store U+0000 in text, and no legitimate input holds it: refuse it everywhere alike. */
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || containsNul(inner));
+  return false;
+}
+
 function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where: string): z.output<T> {
   if (!schema) return undefined as z.output<T>;
+  if (containsNul(value)) throw new ApiError(400, `Invalid request. ${where}: text may not contain NUL (U+0000) characters`);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
