@@ -125,6 +125,19 @@ describe('connections', () => {
   });
 });
 
+describe('GET /docs', () => {
+  it('serves the API reference page and its assets from this server, without a key', async () => {
+    const page = await fetch(`${h.baseUrl}/docs/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Sluice API reference');
+    const init = await (await fetch(`${h.baseUrl}/docs/swagger-ui-init.js`)).text();
+    expect(init).toContain('"operationId": "refresh-data-type"');
+    const bundle = await fetch(`${h.baseUrl}/docs/swagger-ui-bundle.js`);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toContain('javascript');
+  });
+});
+
 describe('GET /openapi.json', () => {
   it('documents every operation the API serves, generated from the same schemas, without a key', async () => {
     const res = await fetch(`${h.baseUrl}/openapi.json`);

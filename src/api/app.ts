@@ -1,4 +1,5 @@
 import express, { type Express } from 'express';
+import swaggerUi from 'swagger-ui-express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { ServiceTokenConfig } from '../config/index.js';
@@ -64,6 +65,8 @@ export function createApp(deps: ApiDeps): Express {
   app.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);
   });
+  // The API reference, rendered from the same document with Swagger UI's assets served from here (no CDN).
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openApiDocument, { customSiteTitle: 'Sluice API reference' }));
   app.use(express.json({ limit: '1mb' }));
   app.use(requireClient(store, serviceToken));
   app.use(rateLimit(store, rateLimitPerMinute));
