@@ -56,8 +56,8 @@ export class CompanyService {
 
   async getConnection(clientId: string, companyId: string, connectionId: string): Promise<ConnectionRow> {
     await this.get(clientId, companyId);
-    const connection = await this.store.companies.getConnection(clientId, companyId, connectionId);
-    if (!connection) throw new NotFoundError(`Data connection ${connectionId} not found`);
+    const connection = await this.store.companies.getClientConnection(clientId, connectionId);
+    if (connection?.company_id !== companyId) throw new NotFoundError(`Data connection ${connectionId} not found`);
     return connection;
   }
 

@@ -66,14 +66,7 @@ export class CompanyStore {
   }
 
   async listConnections(clientId: string, companyId: string): Promise<ConnectionRow[]> {
-    return this.db
-      .selectFrom('connections')
-      .selectAll()
-      .where('client_id', '=', clientId)
-      .where('company_id', '=', companyId)
-      .orderBy('created_at')
-      .orderBy('id')
-      .execute();
+    return this.connectionsOf(clientId, [companyId]);
   }
 
   /** The connections of several companies of one client, for listing companies with their connections. */
@@ -89,21 +82,11 @@ export class CompanyStore {
       .execute();
   }
 
-  async getConnection(clientId: string, companyId: string, connectionId: string): Promise<ConnectionRow | undefined> {
-    return this.db
-      .selectFrom('connections')
-      .selectAll()
-      .where('client_id', '=', clientId)
-      .where('company_id', '=', companyId)
-      .where('id', '=', connectionId)
-      .executeTakeFirst();
-  }
-
   async setConnectionParameters(connectionId: string, parameters: Record<string, unknown>): Promise<void> {
     await this.db.updateTable('connections').set({ parameters: JSON.stringify(parameters) }).where('id', '=', connectionId).execute();
   }
 
-  /** A connection of one client, by id alone (the connection refresh API names no company). */
+  /** A connection of one client, by id alone (callers that name a company check it matches). */
   async getClientConnection(clientId: string, connectionId: string): Promise<ConnectionRow | undefined> {
     return this.db.selectFrom('connections').selectAll().where('client_id', '=', clientId).where('id', '=', connectionId).executeTakeFirst();
   }
