@@ -53,6 +53,14 @@ describe('companies', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(ErrorMessageSchema.parse(res.body).error).toMatch(/^Invalid request\. body/);
     }
+    const detailed = await h.request<ErrorMessage>('POST', '/companies', { body: { name: '', description: 7 } });
+    expect(detailed.body.validation).toEqual({
+      errors: [
+        { itemId: 'body.name', message: expect.stringContaining('>=1'), validatorName: 'too_small' },
+        { itemId: 'body.description', message: expect.stringContaining('expected string'), validatorName: 'invalid_type' },
+      ],
+      warnings: [],
+    });
     const malformed = await fetch(`${h.baseUrl}/companies`, {
       method: 'POST',
       headers: { Authorization: `Basic ${Buffer.from(h.tenant.apiKey).toString('base64')}`, 'Content-Type': 'application/json' },

@@ -4,6 +4,13 @@ import { QueryError } from '../query/index.js';
 import { InvalidRequestError, NotFoundError } from '../services/errors.js';
 import { correlationIdOf } from './correlation.js';
 
+/** One problem with a request, in Codat's `validation.errors` shape. */
+export interface ValidationItem {
+  itemId: string | null;
+  message: string | null;
+  validatorName: string | null;
+}
+
 /** An error with the HTTP status it should be answered with. */
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -12,6 +19,8 @@ export class ApiError extends Error {
     readonly statusCode: number,
     message: string,
     readonly service = 'PublicApi',
+    /** For rejected requests: each problem, for clients that show them field by field. */
+    readonly validationErrors?: ValidationItem[],
   ) {
     super(message);
   }
@@ -23,7 +32,7 @@ export interface ErrorMessage {
   service: string;
   error: string;
   correlationId: string;
-  validation: null;
+  validation: { errors: ValidationItem[] | null; warnings: ValidationItem[] | null } | null;
   canBeRetried: string;
   detailedErrorCode: number;
 }
@@ -51,7 +60,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       service,
       error: message,
       correlationId,
-      validation: null,
+      validation: error instanceof ApiError && error.validationErrors ? { errors: error.validationErrors, warnings: [] } : null,
       canBeRetried: statusCode >= 500 || statusCode === 429 ? 'True' : 'False',
       detailedErrorCode: 0,
     };

@@ -52,11 +52,12 @@ function parse<T extends z.ZodType>(schema: T | undefined, value: unknown, where
   if (containsNul(value)) throw new ApiError(400, `Invalid request. ${where}: text may not contain NUL (U+0000) characters`);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const at = issue.path.length ? `${where}.${issue.path.join('.')}` : where;
-    return `${at}: ${issue.message}`;
-  });
-  throw new ApiError(400, `Invalid request. ${problems.join('; ')}`);
+  const items = result.error.issues.map((issue) => ({
+    itemId: issue.path.length ? `${where}.${issue.path.join('.')}` : where,
+    message: issue.message,
+    validatorName: issue.code,
+  }));
+  throw new ApiError(400, `Invalid request. ${items.map((i) => `${i.itemId}: ${i.message}`).join('; ')}`, 'PublicApi', items);
 }
 
 /** Mounts an operation on a router: validates path, query and body, runs the handler, answers with its result. */
