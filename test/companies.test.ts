@@ -100,6 +100,11 @@ describe('connections', () => {
 
     const listed = ConnectionsSchema.parse((await h.request('GET', base)).body);
     expect(listed.results.map((c) => c.id)).toEqual([created.body.id]);
+    // Codat's query language works on connections too.
+    const linked = ConnectionsSchema.parse((await h.request('GET', `${base}?query=${encodeURIComponent('status=Linked&&integrationKey=sandbox')}`)).body);
+    expect(linked.totalResults).toBe(1);
+    expect(ConnectionsSchema.parse((await h.request('GET', `${base}?query=status%3DUnlinked`)).body).totalResults).toBe(0);
+    expect((await h.request('GET', `${base}?query=platform%3Dx`)).status).toBe(400);
 
     const unlinked = await h.request<Connection>('PATCH', `${base}/${created.body.id}`, { body: { status: 'Unlinked' } });
     expect(unlinked.status).toBe(200);

@@ -1,5 +1,5 @@
 import type { ConnectorRegistry } from '../connectors/registry.js';
-import { type CompanyRow, companyFields, type ConnectionRow, type Store } from '../store/index.js';
+import { type CompanyRow, companyFields, type ConnectionRow, connectionFields, type Store } from '../store/index.js';
 import { InvalidRequestError, NotFoundError } from './errors.js';
 import { type ListRequest, toListing } from './listing.js';
 
@@ -49,9 +49,10 @@ export class CompanyService {
     return this.store.companies.createConnection(company, platformKey, parameters);
   }
 
-  async listConnections(clientId: string, companyId: string): Promise<ConnectionRow[]> {
-    const { connections } = await this.get(clientId, companyId);
-    return connections;
+  async listConnections(clientId: string, companyId: string, request: ListRequest) {
+    const listing = toListing(connectionFields, request, 'created');
+    await this.get(clientId, companyId);
+    return this.store.companies.pageOfConnections(clientId, companyId, listing);
   }
 
   async getConnection(clientId: string, companyId: string, connectionId: string): Promise<ConnectionRow> {

@@ -15,6 +15,18 @@ export const companyFields: QueryableResource = {
   },
 };
 
+/** What `query` and `orderBy` may name on a company's connections. */
+export const connectionFields: QueryableResource = {
+  name: 'DataConnection',
+  fields: {
+    id: { column: 'connections.id', type: 'string' },
+    integrationKey: { column: 'connections.platform_key', type: 'string' },
+    status: { column: 'connections.status', type: 'string' },
+    created: { column: 'connections.created_at', type: 'date' },
+    lastSync: { column: 'connections.last_sync', type: 'date' },
+  },
+};
+
 /** Companies and their connections. Every read is scoped to one client: another client's rows do not exist. */
 export class CompanyStore {
   constructor(private readonly db: Db) {}
@@ -67,6 +79,12 @@ export class CompanyStore {
 
   async listConnections(clientId: string, companyId: string): Promise<ConnectionRow[]> {
     return this.connectionsOf(clientId, [companyId]);
+  }
+
+  /** One page of a company's connections, and how many match in all. */
+  async pageOfConnections(clientId: string, companyId: string, listing: Listing): Promise<{ rows: ConnectionRow[]; total: number }> {
+    const rows = this.db.selectFrom('connections').where('connections.client_id', '=', clientId).where('connections.company_id', '=', companyId);
+    return listPage(rows, listing, 'connections.id', (q) => q.selectAll());
   }
 
   /** The connections of several companies of one client, for listing companies with their connections. */

@@ -13,7 +13,7 @@ export type * from './schema.js';
 export type { CommittedPage, DataStatusWithCurrent, NewPullOperation } from './pull-operations.js';
 export type { Listing } from './listing.js';
 export { pullOperationFields } from './pull-operations.js';
-export { companyFields } from './companies.js';
+export { companyFields, connectionFields } from './companies.js';
 
 /** Everything the API and the activities persist, behind one handle. */
 export interface Store {

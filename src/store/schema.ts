@@ -142,5 +142,4 @@ export type CompanyRow = Selectable<CompaniesTable>;
 export type ConnectionRow = Selectable<ConnectionsTable>;
 export type PullOperationRow = Selectable<PullOperationsTable>;
 export type DataStatusRow = Selectable<DataStatusTable>;
-export type RecordRow = Selectable<RecordsTable>;
 export type NewRecord = Insertable<RecordsTable>;

@@ -884,6 +884,10 @@ export interface operations {
                 page?: number;
                 /** @description Results per page, at most 5000 */
                 pageSize?: number;
+                /** @description Codat's query language, e.g. status!=Complete&&dataType=invoices */
+                query?: string;
+                /** @description A property to order by; a leading - orders descending */
+                orderBy?: string;
             };
             header?: never;
             path: {

@@ -56,7 +56,7 @@ export const companyOperations = {
   listConnections: defineOperation({
     operationId: 'list-connections', summary: 'List connections', tags: ['Connections'], method: 'get', path: '/companies/{companyId}/connections',
     params: companyPath,
-    query: ListQuerySchema.pick({ page: true, pageSize: true }),
+    query: ListQuerySchema,
     success: { status: 200, description: "The company's connections", schema: ConnectionsSchema },
     errors: [400, 404],
   }),
@@ -99,9 +99,8 @@ export function companyRoutes(companies: CompanyService, connectors: ConnectorRe
     connection(await companies.createConnection(clientId, params.companyId, body.platformKey, body.parameters)),
   );
   bindOperation(router, ops.listConnections, async ({ params, query, clientId }) => {
-    const all = await companies.listConnections(clientId, params.companyId);
-    const page = all.slice((query.page - 1) * query.pageSize, query.page * query.pageSize);
-    return pagedResponse(`/companies/${params.companyId}/connections`, query, page.map(connection), all.length);
+    const { rows, total } = await companies.listConnections(clientId, params.companyId, query);
+    return pagedResponse(`/companies/${params.companyId}/connections`, query, rows.map(connection), total);
   });
   bindOperation(router, ops.getConnection, async ({ params, clientId }) => connection(await companies.getConnection(clientId, params.companyId, params.connectionId)));
   bindOperation(router, ops.unlinkConnection, async ({ params, clientId }) =>
