@@ -65,7 +65,7 @@ describe('POST /api/v1/connections/{connectionId}/refresh', () => {
   });
 
   it('reports a failing source on the job', async () => {
-    const failing = await h.addTenant({ failure: { message: 'Ledger closed', kind: 'malformed', dataTypes: ['bills'] } });
+    const failing = await h.addTenant({ faults: [{ kind: 'malformed', dataTypes: ['bills'], message: 'Ledger closed' }] });
     const res = await refresh(failing, failing.connectionId, {});
     const done = await eventually(() => job(failing, res.body.body.jobId), (r) => !['Queued', 'Running'].includes(r.body.body.sourceStatus));
     expect(done.body.body).toMatchObject({ sourceStatus: 'Failed', destinationStatus: 'Failed', error: 'bills: FetchError (Ledger closed)' });

@@ -96,12 +96,12 @@ describe('POST /companies/{companyId}/data/queue/{dataType}', () => {
   });
 
   it('ends FetchError with the connector message when the source fails', async () => {
-    const failing = await h.addTenant({ failure: { message: 'Ledger closed for year-end maintenance', kind: 'malformed', afterPages: 1 } });
+    const failing = await h.addTenant({ faults: [{ kind: 'malformed', afterPages: 1, message: 'Ledger closed for year-end maintenance' }] });
     const queued = await queue(failing, 'payments');
     const ended = await untilEnded(failing, queued.body.id);
     expect(ended.body).toMatchObject({
       status: 'FetchError',
-      errorMessage: 'Ledger closed for year-end maintenance',
+      errorMessage: 'Ledger closed for year-end maintenance (payments page 2)',
       isCompleted: false,
       isErrored: true,
     });
@@ -116,10 +116,10 @@ describe('POST /companies/{companyId}/data/queue/{dataType}', () => {
   });
 
   it('retries a transiently failing source, then ends FetchError once the attempts are spent', async () => {
-    const flaky = await h.addTenant({ failure: { message: 'Upstream answered 503 Service Unavailable', kind: 'unavailable' } });
+    const flaky = await h.addTenant({ faults: [{ kind: 'serverError', message: 'Upstream answered 503 Service Unavailable' }] });
     const queued = await queue(flaky, 'suppliers');
     const ended = await untilEnded(flaky, queued.body.id);
-    expect(ended.body).toMatchObject({ status: 'FetchError', errorMessage: 'Upstream answered 503 Service Unavailable' });
+    expect(ended.body).toMatchObject({ status: 'FetchError', errorMessage: 'Upstream answered 503 Service Unavailable (suppliers page 1)' });
     const history = await h.temporal.workflow.getHandle(refreshDataTypeWorkflowId({ ...flaky, dataType: 'suppliers' })).fetchHistory();
     const failed = history.events?.find((e) => e.activityTaskFailedEventAttributes)?.activityTaskFailedEventAttributes;
     const started = history.events?.find((e) => Number(e.eventId) === Number(failed?.startedEventId));

@@ -19,7 +19,7 @@ describe.runIf(process.env.RECORD_HISTORIES === '1')('recording histories', () =
   it('records a completed pull and a failed one', async () => {
     const h = await startHarness({ sandbox: { recordsPerDataType: 120, pageSize: 50 } });
     try {
-      const failing = await h.addTenant({ failure: { message: 'Ledger closed for year-end maintenance', kind: 'malformed', afterPages: 1 } });
+      const failing = await h.addTenant({ faults: [{ kind: 'malformed', afterPages: 1, message: 'Ledger closed for year-end maintenance' }] });
       for (const [tenant, dataType, name] of [
         [h.tenant, 'invoices', 'refresh-data-type-complete'],
         [failing, 'payments', 'refresh-data-type-fetch-error'],

@@ -46,11 +46,48 @@ describe('sandbox connector', () => {
   });
 
   it('throws typed upstream errors for injected faults and unsupported types', async () => {
-    const failing = params({ failure: { message: 'nope', kind: 'auth', afterPages: 1 } });
+    const failing = params({ faults: [{ kind: 'auth', afterPages: 1, message: 'nope' }] });
     await expect(sandboxConnector.pullPage(failing, { dataType: 'invoices', cursor: null })).resolves.toBeDefined();
     await expect(sandboxConnector.pullPage(failing, { dataType: 'invoices', cursor: '3' })).rejects.toMatchObject({ kind: 'auth', message: 'nope' });
+    // Without `times`, a fault fails every request it matches.
+    await expect(sandboxConnector.pullPage(failing, { dataType: 'invoices', cursor: '3' })).rejects.toMatchObject({ kind: 'auth' });
     await expect(sandboxConnector.pullPage(params(), { dataType: 'balanceSheet', cursor: null })).rejects.toBeInstanceOf(UpstreamError);
     await expect(sandboxConnector.pullPage(params(), { dataType: 'invoices', cursor: 'x' })).rejects.toMatchObject({ kind: 'malformed' });
+  });
+
+  it('maps each fault kind to the UpstreamError a real source would cause', async () => {
+    const cases = [
+      [{ kind: 'rateLimited', retryAfterSeconds: 7 }, { kind: 'rateLimited', options: { retryAfterMs: 7000 } }, /429 Too Many Requests/],
+      [{ kind: 'serverError', status: 502 }, { kind: 'unavailable' }, /502 Bad Gateway/],
+      [{ kind: 'timeout' }, { kind: 'unavailable' }, /timed out/],
+      [{ kind: 'malformed' }, { kind: 'malformed' }, /not valid JSON/],
+      [{ kind: 'auth' }, { kind: 'auth' }, /401 Unauthorized.*re-link/],
+      [{ kind: 'permission' }, { kind: 'permission' }, /403 Forbidden/],
+    ] as const;
+    for (const [fault, expected, message] of cases) {
+      const error = await sandboxConnector.pullPage(params({ faults: [fault] }), { dataType: 'bills', cursor: '6' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UpstreamError);
+      expect(error).toMatchObject(expected);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).toContain('bills page 3');
+    }
+  });
+
+  it('counts `times` per fault and honours dataTypes, so a flaky source recovers', async () => {
+    const flaky = params({ seed: 'flaky', faults: [{ kind: 'serverError', times: 2, dataTypes: ['customers'] }] });
+    const read = (dataType: 'customers' | 'suppliers') => sandboxConnector.pullPage(flaky, { dataType, cursor: null }).then(() => 'ok', (e: UpstreamError) => e.kind);
+    expect(await read('suppliers')).toBe('ok');
+    expect([await read('customers'), await read('customers'), await read('customers')]).toEqual(['unavailable', 'unavailable', 'ok']);
+  });
+
+  it('serves any page of ten million records at the cost of one page', async () => {
+    const huge = params({ recordsPerDataType: 10_000_000, pageSize: 500 });
+    const started = performance.now();
+    const last = await sandboxConnector.pullPage(huge, { dataType: 'payments', cursor: '9999500' });
+    expect(last.records).toHaveLength(500);
+    expect(last.records.at(-1)!.id).toBe('pay-9999999');
+    expect(last).toMatchObject({ nextCursor: null, totalRecords: 10_000_000 });
+    expect(performance.now() - started).toBeLessThan(1_000);
   });
 
   it('rejects unknown parameters instead of ignoring them', () => {

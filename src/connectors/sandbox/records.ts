@@ -1,5 +1,5 @@
 import type { SourceRecord } from '../connector.js';
-import type { Random } from './random.js';
+import { createRandom, hashString, type Random } from './random.js';
 
 // Realistic records in Codat's accounting shapes. Dates count back from a fixed day rather than "now" so
 // that a record never changes between two pulls unless the sandbox's seed or volume changes.
@@ -161,3 +161,21 @@ export const RECORD_FACTORIES = {
   payments: payment,
   chartOfAccounts: account,
 } satisfies Record<string, RecordFactory>;
+
+export type SandboxDataType = keyof typeof RECORD_FACTORIES;
+
+/** The data types the sandbox serves, in a stable order. */
+export const SANDBOX_DATA_TYPES = Object.keys(RECORD_FACTORIES) as SandboxDataType[];
+
+export function isSandboxDataType(value: string): value is SandboxDataType {
+  return Object.hasOwn(RECORD_FACTORIES, value);
+}
+
+/**
+ * The record at `index` of one data type of one seed: made on demand from the index alone, so that any page of
+ * a data set of millions costs only its own records and nothing is kept in memory.
+ */
+export function sandboxRecord(seed: string, dataType: SandboxDataType, index: number, volume: number): SourceRecord {
+  const random = createRandom(hashString(`${seed}/${dataType}`) ^ hashString(String(index)));
+  return RECORD_FACTORIES[dataType]({ index, volume, random });
+}
