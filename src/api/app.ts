@@ -6,6 +6,7 @@ import type { ServiceTokenConfig } from '../config/index.js';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { CompanyService } from '../services/company-service.js';
 import type { ConnectionRefreshService } from '../services/connection-refresh-service.js';
+import { RecordsService } from '../services/records-service.js';
 import type { RefreshService } from '../services/refresh-service.js';
 import type { ScopeRefreshService } from '../services/scope-refresh-service.js';
 import type { SyncSettingsService } from '../services/sync-settings-service.js';
@@ -17,6 +18,7 @@ import { correlation, correlationIdOf } from './correlation.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { companyOperations, companyRoutes } from './routes/companies.js';
 import { connectionRefreshOperations, connectionRefreshRoutes } from './routes/connection-refresh.js';
+import { recordOperations, recordRoutes } from './routes/records.js';
 import { refreshDataOperations, refreshDataRoutes } from './routes/refresh-data.js';
 import { scopeRefreshOperations, scopeRefreshRoutes } from './routes/scope-refresh.js';
 import { syncSettingsOperations, syncSettingsRoutes } from './routes/sync-settings.js';
@@ -25,6 +27,7 @@ import { syncSettingsOperations, syncSettingsRoutes } from './routes/sync-settin
 export const operations = [
   ...Object.values(companyOperations),
   ...Object.values(refreshDataOperations),
+  ...Object.values(recordOperations),
   ...Object.values(syncSettingsOperations),
   ...Object.values(connectionRefreshOperations),
   ...Object.values(scopeRefreshOperations),
@@ -37,6 +40,8 @@ export interface ApiDeps {
   syncSettings: SyncSettingsService;
   connectionRefreshes: ConnectionRefreshService;
   scopeRefreshes: ScopeRefreshService;
+  /** Defaults to one reading `store`. */
+  records?: RecordsService;
   connectors: ConnectorRegistry;
   serviceToken?: ServiceTokenConfig | undefined;
   rateLimitPerMinute?: number;
@@ -46,7 +51,7 @@ export interface ApiDeps {
 /** The HTTP API. It starts work through Temporal and reads state from the store; it holds none itself. */
 export function createApp(deps: ApiDeps): Express {
   const { store, refreshes, companies, syncSettings, connectionRefreshes, scopeRefreshes, connectors, serviceToken, logger } = deps;
-  const { rateLimitPerMinute = 0 } = deps;
+  const { rateLimitPerMinute = 0, records = new RecordsService(store) } = deps;
   const openApiDocument = buildOpenApiDocument(operations);
   const app = express();
   app.disable('x-powered-by');
@@ -72,6 +77,8 @@ export function createApp(deps: ApiDeps): Express {
   app.use(rateLimit(store, rateLimitPerMinute));
   app.use(companyRoutes(companies, connectors));
   app.use(refreshDataRoutes(refreshes));
+  // After the refresh-data routes, whose /companies/{companyId}/data/history would otherwise read as a data type.
+  app.use(recordRoutes(records));
   app.use(syncSettingsRoutes(syncSettings));
   app.use(connectionRefreshRoutes(connectionRefreshes));
   app.use(scopeRefreshRoutes(scopeRefreshes));

@@ -5,12 +5,14 @@ import { DATA_TYPES, type DataType, isCompleted, isErrored } from '../domain/ind
 import type { CompanyWithConnections } from '../services/company-service.js';
 import type { RefreshJob } from '../services/connection-refresh-service.js';
 import type { ConnectionRow, DataStatusWithCurrent, PullOperationRow } from '../store/index.js';
-import type { CompanySchema, ConnectionSchema, DataStatusSchema, PullOperationSchema, RefreshJobSchema } from './contract/models.js';
+import type { ListedRecord } from '../store/records.js';
+import type { CompanySchema, ConnectionSchema, DataRecordSchema, DataStatusSchema, PullOperationSchema, RefreshJobSchema } from './contract/models.js';
 
 export type PullOperation = z.output<typeof PullOperationSchema>;
 export type DataStatus = z.output<typeof DataStatusSchema>;
 export type Connection = z.output<typeof ConnectionSchema>;
 export type Company = z.output<typeof CompanySchema>;
+export type DataRecord = z.output<typeof DataRecordSchema>;
 
 export function toPullOperation(row: PullOperationRow): PullOperation {
   return {
@@ -74,6 +76,23 @@ export function toCompany({ company, connections }: CompanyWithConnections, conn
     lastSync: syncs.length ? syncs.sort().at(-1)! : null,
     created: company.created_at,
     dataConnections: connections.map((c) => toConnection(c, connectors)),
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** A stored record: its data as the source gave it, with Sluice's id, dates and metadata.isDeleted laid over it. */
+export function toRecord(row: ListedRecord): DataRecord {
+  const data: unknown = JSON.parse(row.data);
+  const fields = isObject(data) ? data : {};
+  return {
+    ...fields,
+    id: row.source_id,
+    modifiedDate: row.updated_at,
+    sourceModifiedDate: row.source_modified_date,
+    metadata: { ...(isObject(fields.metadata) ? fields.metadata : {}), isDeleted: row.is_deleted === 1 },
   };
 }
 

@@ -158,6 +158,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/companies/{companyId}/data/{dataType}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List records of a data type */
+        get: operations["list-records"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/companies/{companyId}/connections/{connectionId}/data/{dataType}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a connection's records of a data type */
+        get: operations["list-connection-records"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/companies/{companyId}/syncSettings": {
         parameters: {
             query?: never;
@@ -531,6 +565,37 @@ export interface components {
              * @example 8a210b68-6988-11ed-a1eb-0242ac120002
              */
             latestSuccessfulSyncId?: string;
+        };
+        DataRecords: {
+            results: components["schemas"]["DataRecord"][];
+            pageNumber: number;
+            pageSize: number;
+            /** @description Matching results, counted after the query filter */
+            totalResults: number;
+            _links: components["schemas"]["Links"];
+        };
+        /** @description A record of the data type as its source gave it (e.g. Codat's Invoice shape for the sandbox), with these fields laid over it */
+        DataRecord: {
+            /**
+             * @description The record's id at the source
+             * @example inv-000001
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the record's data last changed in Sluice
+             * @example 2022-11-14T11:18:37.279Z
+             */
+            modifiedDate: string;
+            sourceModifiedDate: string | null;
+            metadata: {
+                /** @description True once a full pull no longer finds the record at the source */
+                isDeleted: boolean;
+            } & {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
         };
         RefreshJobResponse: {
             body: components["schemas"]["RefreshJob"];
@@ -1519,6 +1584,184 @@ export interface operations {
             };
             /** @description The resource does not exist, or belongs to another client */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    "list-records": {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 */
+                page?: number;
+                /** @description Results per page, at most 5000 */
+                pageSize?: number;
+                /** @description Codat's query language over id, modifiedDate, sourceModifiedDate, metadata.isDeleted and any property of the records, e.g. totalAmount>100&&customerRef.id=cus-000001&&metadata.isDeleted!=true */
+                query?: string;
+                /** @description A property to order by (any property of the records); a leading - orders descending */
+                orderBy?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Unique identifier of a company */
+                companyId: string;
+                /** @description Available data types */
+                dataType: components["schemas"]["DataType"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The company's records of the data type, from all its connections */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataRecords"];
+                };
+            };
+            /** @description The request is malformed, or its query cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource does not exist, or belongs to another client */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is not ready */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    "list-connection-records": {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 */
+                page?: number;
+                /** @description Results per page, at most 5000 */
+                pageSize?: number;
+                /** @description Codat's query language over id, modifiedDate, sourceModifiedDate, metadata.isDeleted and any property of the records, e.g. totalAmount>100&&customerRef.id=cus-000001&&metadata.isDeleted!=true */
+                query?: string;
+                /** @description A property to order by (any property of the records); a leading - orders descending */
+                orderBy?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Unique identifier of a company */
+                companyId: string;
+                /** @description Unique identifier of a connection */
+                connectionId: string;
+                /** @description Available data types */
+                dataType: components["schemas"]["DataType"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The connection's records of the data type */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataRecords"];
+                };
+            };
+            /** @description The request is malformed, or its query cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource does not exist, or belongs to another client */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is not ready */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -136,6 +136,35 @@ export const ListQuerySchema = z.object({
   orderBy: z.string().optional().meta({ description: 'A property to order by; a leading - orders descending', example: '-requested' }),
 });
 
+// Records: what pulls stored, as Codat's data endpoints (e.g. GET /companies/{companyId}/data/invoices) serve them.
+export const DataRecordSchema = z
+  .looseObject({
+    id: z.string().meta({ description: "The record's id at the source", example: 'inv-000001' }),
+    modifiedDate: dateTime("When the record's data last changed in Sluice"),
+    sourceModifiedDate: dateTime('When the source last changed the record').nullable(),
+    metadata: z.looseObject({
+      isDeleted: z.boolean().meta({ description: 'True once a full pull no longer finds the record at the source' }),
+    }),
+  })
+  .meta({
+    id: 'DataRecord',
+    description: "A record of the data type as its source gave it (e.g. Codat's Invoice shape for the sandbox), with these fields laid over it",
+  });
+
+export const DataRecordsSchema = pagedSchema(DataRecordSchema, 'DataRecords');
+
+export const RecordListQuerySchema = ListQuerySchema.extend({
+  query: z
+    .string()
+    .max(2048)
+    .optional()
+    .meta({
+      description:
+        "Codat's query language over id, modifiedDate, sourceModifiedDate, metadata.isDeleted and any property of the records, e.g. totalAmount>100&&customerRef.id=cus-000001&&metadata.isDeleted!=true",
+    }),
+  orderBy: z.string().optional().meta({ description: 'A property to order by (any property of the records); a leading - orders descending', example: '-modifiedDate' }),
+});
+
 export const SyncSettingSchema = z
   .object({
     dataType: DataTypeSchema,
