@@ -1,9 +1,12 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DataType } from '../../src/domain/index.js';
 import type { Page, SourceRecord } from '../../src/connectors/connector.js';
 import { UpstreamError } from '../../src/connectors/errors.js';
 import { parseRetryAfter } from '../../src/connectors/http/errors.js';
 import { type HttpParameters, type HttpSettings, httpConnector } from '../../src/connectors/http/index.js';
+import { toIsoTime } from '../../src/connectors/http/records.js';
 import { createConnectorRegistry } from '../../src/connectors/registry.js';
 import { type SandboxApi, type SandboxApiOptions, startSandboxApi } from '../../src/connectors/sandbox/server.js';
 
@@ -336,9 +339,51 @@ describe('http connector: parameters', () => {
     expect(problems({ ...base, headers: { Authorization: 'Bearer x' } })).toEqual([expect.stringContaining('headers: must not set Authorization')]);
     expect(problems({ ...base, baseUrl: 'https://user:pass@api.example.com' })).toEqual([expect.stringContaining('baseUrl: must not carry credentials')]);
     expect(problems({ ...base, baseUrl: 'ftp://api.example.com' })).toHaveLength(1);
+    expect(problems({ ...base, baseUrl: 'https://api.example.com/v2?key=abc' })).toEqual([expect.stringContaining('baseUrl: must not have a query')]);
     expect(problems({ ...base, dataTypes: { invoicez: { path: '/x' } } })).toContainEqual(expect.stringContaining('invoicez'));
     expect(problems({ ...base, dataTypes: {} })).toEqual(['dataTypes: configure at least one data type']);
     expect(problems({ ...base, pagination: { type: 'cursor', pageSize: 10 } })).toEqual(['pagination.pageSize: set pageSizeParam and pageSize together']);
     expect(problems({ ...base, extra: 1 })).toHaveLength(1);
+  });
+});
+
+describe('http connector: record times', () => {
+  it('reads ISO times (zone-less as UTC) and unix seconds or milliseconds', () => {
+    expect(toIsoTime('2026-03-01T10:00:00')).toBe('2026-03-01T10:00:00.000Z');
+    expect(toIsoTime('2026-03-01T10:00:00+01:00')).toBe('2026-03-01T09:00:00.000Z');
+    expect(toIsoTime('2026-03-01')).toBe('2026-03-01T00:00:00.000Z');
+    expect(toIsoTime(1_772_359_200)).toBe('2026-03-01T10:00:00.000Z');
+    expect(toIsoTime(1_772_359_200_000)).toBe('2026-03-01T10:00:00.000Z');
+    expect(toIsoTime(null)).toBeNull();
+    expect(toIsoTime('last tuesday')).toBeUndefined();
+  });
+});
+
+describe('http connector: keeping credentials with the source', () => {
+  it('follows neither redirects nor next links to another host', async () => {
+    const server = createServer((req, res) => {
+      if (req.url?.startsWith('/moved')) {
+        res.writeHead(301, { location: 'http://elsewhere.invalid/invoices' }).end();
+      } else {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ results: [{ id: 'a' }], next: 'http://elsewhere.invalid/invoices?page=2' }));
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const params = (path: string) =>
+        httpConnector.parameters.parse({ baseUrl: url, dataTypes: { invoices: { path, recordsPath: 'results' } }, pagination: { type: 'nextUrl' }, auth: { type: 'bearer', token: 'keep-me-home' } });
+      expect(await failure(httpConnector.pullPage(params('/moved'), { dataType: 'invoices', cursor: null }))).toMatchObject({
+        kind: 'malformed',
+        message: `Pulling invoices: GET ${url}/moved answered 301 Moved Permanently to http://elsewhere.invalid/invoices: Sluice does not follow redirects with the connection's credentials; update the connection's baseUrl or path`,
+      });
+      expect(await failure(httpConnector.pullPage(params('/invoices'), { dataType: 'invoices', cursor: null }))).toMatchObject({
+        kind: 'malformed',
+        message: expect.stringContaining(`the next page link points to http://elsewhere.invalid, not to the connection's ${url}`),
+      });
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -112,7 +112,10 @@ const FORBIDDEN_HEADERS = new Set(['authorization', 'proxy-authorization', 'cook
 export const httpParametersSchema = z
   .object({
     /** e.g. "https://api.example.com/v2"; each data type's `path` is appended. */
-    baseUrl: httpUrl,
+    baseUrl: httpUrl.refine((text) => {
+      const url = new URL(text);
+      return url.search === '' && url.hash === '';
+    }, 'must not have a query or fragment: put query parameters in `query`'),
     /** The data types this connection offers, and how to list each. */
     dataTypes: z.partialRecord(z.enum(DATA_TYPES), dataTypeEndpointSchema).refine((types) => Object.keys(types).length > 0, 'configure at least one data type'),
     pagination: paginationSchema,

@@ -16,10 +16,14 @@ export function readPath(value: unknown, path: string): unknown {
 const kindOf = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'a list' : value === undefined ? 'missing' : `a ${typeof value}`);
 const where = (path: string) => (path === '' ? 'the body' : `\`${path}\``);
 
-/** A time as ISO-8601, from an ISO string or a unix time in seconds (< 1e11) or milliseconds. */
+/**
+ * A time as ISO-8601, from an ISO string (a date-time without a zone taken as UTC, as Sluice's store does) or a
+ * unix time in seconds (< 1e11) or milliseconds. Null when absent, undefined when unreadable.
+ */
 export function toIsoTime(value: unknown): string | null | undefined {
   if (value === null || value === undefined || value === '') return null;
-  const ms = typeof value === 'number' ? (Math.abs(value) < 1e11 ? value * 1000 : value) : typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  const zoned = (text: string) => (/(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) || !/T\d{2}:\d{2}/.test(text) ? text : `${text}Z`);
+  const ms = typeof value === 'number' ? (Math.abs(value) < 1e11 ? value * 1000 : value) : typeof value === 'string' ? Date.parse(zoned(value.trim())) : Number.NaN;
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }
 
