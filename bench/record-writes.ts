@@ -14,7 +14,7 @@ import { sandboxConnector } from '../src/connectors/sandbox/index.js';
 import { createClientWithApiKey } from '../src/services/api-keys.js';
 import { type NewRecord, openStore, type Store } from '../src/store/index.js';
 import { sql } from 'kysely';
-import { type RecordUpsert, upsertRecords } from '../src/store/records.js';
+import { type RecordUpsert, upsertRecords } from '../src/store/record-writes.js';
 import { startPostgresServer } from '../test/support/postgres-server.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 50_000);

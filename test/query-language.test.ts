@@ -62,6 +62,7 @@ beforeAll(async () => {
       pages_committed: 0,
       checkpoint: null,
       updated_at: requested,
+      ...{ records_created: 0, records_updated: 0, records_deleted: 0, mode: 'full', modified_since: null, high_water_mark: null, records_estimate: null },
     };
     await h.store.db.insertInto('pull_operations').values(row).execute();
   }

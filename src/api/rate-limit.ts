@@ -16,7 +16,7 @@ export function rateLimit(store: Store, limitPerMinute: number): RequestHandler 
     const now = Date.now();
     const windowStart = now - (now % WINDOW_MS);
     const resetAt = windowStart + WINDOW_MS;
-    const requests = await store.rateLimits.hit(clientIdOf(res), new Date(windowStart).toISOString());
+    const requests = await store.rateLimits.hit(`client:${clientIdOf(res)}`, new Date(windowStart).toISOString());
     res.set({
       'X-Rate-Limit-Limit': String(limitPerMinute),
       'X-Rate-Limit-Remaining': String(Math.max(0, limitPerMinute - requests)),

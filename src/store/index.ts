@@ -1,6 +1,7 @@
 import { type Db, type Dialect, migrateToLatest, openDatabase } from './database.js';
 import { CompanyStore } from './companies.js';
 import { PullOperationStore } from './pull-operations.js';
+import { PullSlotStore } from './pull-slots.js';
 import { RecordStore } from './records.js';
 import { RateLimitStore } from './rate-limits.js';
 import { RefreshJobStore } from './refresh-jobs.js';
@@ -10,7 +11,9 @@ import { TenantStore } from './tenants.js';
 export type { Db, Dialect } from './database.js';
 export { redactDatabaseUrl } from './database.js';
 export type * from './schema.js';
-export type { CommittedPage, DataStatusWithCurrent, NewPullOperation } from './pull-operations.js';
+export type { CommittedPage, DataStatusWithCurrent, NewPullOperation, PullPlan } from './pull-operations.js';
+export { CheckpointConflictError } from './pull-operations.js';
+export type { PageRecord, PageWriteCounts, RecordScope } from './record-writes.js';
 export type { Listing } from './listing.js';
 export { pullOperationFields } from './pull-operations.js';
 export { companyFields, connectionFields } from './companies.js';
@@ -26,6 +29,7 @@ export interface Store {
   syncSettings: SyncSettingsStore;
   refreshJobs: RefreshJobStore;
   rateLimits: RateLimitStore;
+  pullSlots: PullSlotStore;
   close(): Promise<void>;
 }
 
@@ -44,6 +48,7 @@ export async function openStore(databaseUrl: string, options: { poolSize?: numbe
     syncSettings: new SyncSettingsStore(db),
     refreshJobs: new RefreshJobStore(db),
     rateLimits: new RateLimitStore(db),
+    pullSlots: new PullSlotStore(db),
     close: () => db.destroy(),
   };
 }

@@ -1,6 +1,6 @@
 // Row types of every table, as Kysely sees them. Timestamps are ISO-8601 UTC strings with milliseconds
 // (fixed width, so they sort as text) in every dialect; JSON columns hold serialised JSON text.
-import type { Insertable, Selectable } from 'kysely';
+import type { Generated, Insertable, Selectable } from 'kysely';
 import type { DataType, PullStatus } from '../domain/index.js';
 
 export interface ClientsTable {
@@ -58,7 +58,20 @@ export interface PullOperationsTable {
   /** Connector cursor after the last committed page: where a resumed pull starts. Null before the first page. */
   checkpoint: string | null;
   updated_at: string;
+  /** Of records_fetched: new to the store, changed, and (full pulls, at completion) flagged deleted. */
+  records_created: Generated<number>;
+  records_updated: Generated<number>;
+  records_deleted: Generated<number>;
+  /** `full` reads everything and flags what it did not see as deleted; `incremental` reads from modified_since. */
+  mode: Generated<PullMode>;
+  modified_since: string | null;
+  /** The latest source modified date this pull has seen: the next incremental pull starts there. */
+  high_water_mark: string | null;
+  /** Expected records when the source gives no totals (the previous pull's count); drives progress. */
+  records_estimate: number | null;
 }
+
+export type PullMode = 'full' | 'incremental';
 
 export interface DataStatusTable {
   company_id: string;
@@ -78,10 +91,16 @@ export interface RecordsTable {
   /** JSON object: the record as the connector produced it. */
   data: string;
   source_modified_date: string | null;
-  /** The pull operation that last wrote this record. */
+  /** The pull operation that last saw this record: a full pull flags records it did not see as deleted. */
   pull_operation_id: string;
   created_at: string;
+  /** When the record's data last changed here (Codat's `modifiedDate`); a page that repeats it leaves it alone. */
   updated_at: string;
+  /** 1 when a full pull no longer found the record at the source (`metadata.isDeleted`). */
+  is_deleted: Generated<number>;
+  deleted_at: string | null;
+  /** Hash of `data`, to tell changed records from repeated ones without reading them back. */
+  data_hash: string | null;
 }
 
 /** A client's or a company's sync settings: a JSON array of Codat `SyncSetting`s. */
@@ -116,10 +135,19 @@ export interface RefreshJobPullsTable {
 
 export type RefreshJobRow = Selectable<RefreshJobsTable>;
 
-export interface RateLimitWindowsTable {
-  client_id: string;
+/** A fixed-window request counter: `client:{id}` for the API, `connection:{id}` for upstream sources. */
+export interface RequestWindowsTable {
+  bucket: string;
   window_start: string;
   requests: number;
+}
+
+/** A lease on one of a connection's concurrent-pull slots. */
+export interface PullSlotsTable {
+  connection_id: string;
+  slot: number;
+  pull_operation_id: string;
+  expires_at: string;
 }
 
 export interface Database {
@@ -134,7 +162,8 @@ export interface Database {
   company_sync_settings: CompanySyncSettingsTable;
   refresh_jobs: RefreshJobsTable;
   refresh_job_pulls: RefreshJobPullsTable;
-  rate_limit_windows: RateLimitWindowsTable;
+  request_windows: RequestWindowsTable;
+  pull_slots: PullSlotsTable;
 }
 
 export type ClientRow = Selectable<ClientsTable>;
@@ -143,3 +172,4 @@ export type ConnectionRow = Selectable<ConnectionsTable>;
 export type PullOperationRow = Selectable<PullOperationsTable>;
 export type DataStatusRow = Selectable<DataStatusTable>;
 export type NewRecord = Insertable<RecordsTable>;
+export type RecordRow = Selectable<RecordsTable>;

@@ -3,6 +3,7 @@ import { initial } from './0001-initial.js';
 import { syncSettings } from './0002-sync-settings.js';
 import { connectionRefreshJobs } from './0003-connection-refresh-jobs.js';
 import { rateLimits } from './0004-rate-limits.js';
+import { pullEngine } from './0005-pull-engine.js';
 
 // Versioned migrations in apply order. Names sort lexically; never rename or edit one that has shipped.
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '0002-sync-settings': syncSettings,
   '0003-connection-refresh-jobs': connectionRefreshJobs,
   '0004-rate-limits': rateLimits,
+  '0005-pull-engine': pullEngine,
 };
 
 export const migrationProvider: MigrationProvider = {
