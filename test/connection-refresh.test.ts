@@ -68,7 +68,7 @@ describe('POST /api/v1/connections/{connectionId}/refresh', () => {
     const failing = await h.addTenant({ faults: [{ kind: 'malformed', dataTypes: ['bills'], message: 'Ledger closed' }] });
     const res = await refresh(failing, failing.connectionId, {});
     const done = await eventually(() => job(failing, res.body.body.jobId), (r) => !['Queued', 'Running'].includes(r.body.body.sourceStatus));
-    expect(done.body.body).toMatchObject({ sourceStatus: 'Failed', destinationStatus: 'Failed', error: 'bills: FetchError (Ledger closed)' });
+    expect(done.body.body).toMatchObject({ sourceStatus: 'Failed', destinationStatus: 'Failed', error: 'bills: FetchError (Ledger closed (bills page 1))' });
   });
 
   it('rejects bad requests with a Codat 400', async () => {

@@ -19,7 +19,7 @@ beforeAll(async () => {
   // A second API instance with its own store handle, as another process would have.
   secondStore = await openStore(h.databaseUrl);
   secondApi = await startApiServer({
-    config: { api: { host: '127.0.0.1', port: 0, serviceToken: undefined, rateLimitPerMinute: LIMIT }, pull: { maxAttempts: 1, batchSeconds: 30 }, temporal: { taskQueue: h.taskQueue } },
+    config: { api: { host: '127.0.0.1', port: 0, serviceToken: undefined, rateLimitPerMinute: LIMIT }, pull: { maxAttempts: 1, batchSeconds: 30, heartbeatTimeoutSeconds: 30 }, temporal: { taskQueue: h.taskQueue } },
     store: secondStore,
     temporal: h.temporal,
     connectors: createConnectorRegistry(),

@@ -53,7 +53,7 @@ export async function refreshDataType(input: RefreshDataTypeInput): Promise<Refr
   const pullOperationId = workflowInfo().firstExecutionRunId;
   const { pullPages } = proxyActivities<Activities>({
     startToCloseTimeout: `${input.options.batchSeconds + 300} seconds`,
-    heartbeatTimeout: '30 seconds',
+    heartbeatTimeout: `${input.options.heartbeatTimeoutSeconds ?? 30} seconds`,
     retry: {
       initialInterval: '1 second',
       backoffCoefficient: 2,
@@ -64,7 +64,7 @@ export async function refreshDataType(input: RefreshDataTypeInput): Promise<Refr
 
   if (!input.resumed) {
     const { clientId, companyId, connectionId, dataType, requestedAt } = input;
-    await bookkeeping.beginPull({ pullOperationId, clientId, companyId, connectionId, dataType, requestedAt });
+    await bookkeeping.beginPull({ pullOperationId, clientId, companyId, connectionId, dataType, requestedAt, fullPull: input.fullPull ?? false });
     setPullStatus('Fetching');
   }
 

@@ -28,6 +28,12 @@ export function toPullOperation(row: PullOperationRow): PullOperation {
     progress: row.progress,
     isCompleted: isCompleted(row.status),
     isErrored: isErrored(row.status),
+    mode: row.mode,
+    ...(row.modified_since !== null && { modifiedSince: row.modified_since }),
+    recordsFetched: Number(row.records_fetched),
+    recordsCreated: Number(row.records_created),
+    recordsUpdated: Number(row.records_updated),
+    recordsDeleted: Number(row.records_deleted),
   };
 }
 

@@ -26,6 +26,7 @@ const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(600),
   PULL_MAX_ATTEMPTS: positiveInt.default(5),
   PULL_BATCH_SECONDS: positiveInt.default(30),
+  PULL_HEARTBEAT_TIMEOUT_SECONDS: positiveInt.default(30),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -65,6 +66,8 @@ export interface Config {
     maxAttempts: number;
     /** How long one pull activity runs before handing its checkpoint back to the workflow. */
     batchSeconds: number;
+    /** How long a silent pull activity (a crashed worker) goes unnoticed before it is retried elsewhere. */
+    heartbeatTimeoutSeconds: number;
   };
 }
 
@@ -102,6 +105,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       devServer: { port: e.TEMPORAL_PORT, uiPort: e.TEMPORAL_UI_PORT, cliPath: e.TEMPORAL_CLI_PATH },
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     },
-    pull: { maxAttempts: e.PULL_MAX_ATTEMPTS, batchSeconds: e.PULL_BATCH_SECONDS },
+    pull: { maxAttempts: e.PULL_MAX_ATTEMPTS, batchSeconds: e.PULL_BATCH_SECONDS, heartbeatTimeoutSeconds: e.PULL_HEARTBEAT_TIMEOUT_SECONDS },
   };
 }

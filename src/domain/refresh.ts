@@ -8,6 +8,11 @@ export interface PullOptions {
   maxAttempts: number;
   /** How long one pull activity pages before handing its checkpoint back to the workflow. */
   batchSeconds: number;
+  /**
+   * A pull activity silent for this long is presumed dead (its worker crashed) and retried elsewhere.
+   * Optional only for runs started before it existed (30 s).
+   */
+  heartbeatTimeoutSeconds?: number;
 }
 
 export interface RefreshDataTypeInput {
@@ -18,6 +23,8 @@ export interface RefreshDataTypeInput {
   /** When the refresh was asked for (ISO-8601): the pull operation's `requested`. */
   requestedAt: string;
   options: PullOptions;
+  /** Read everything and flag records no longer at the source as deleted, instead of reading what changed. */
+  fullPull?: boolean;
   /** Set when the workflow continues as new: the pull operation exists and is already fetching. */
   resumed?: boolean;
 }
@@ -30,6 +37,7 @@ export interface PullIdentity {
   connectionId: string;
   dataType: DataType;
   requestedAt: string;
+  fullPull: boolean;
 }
 
 export interface PullBatchResult {

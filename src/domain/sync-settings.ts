@@ -12,6 +12,8 @@ export interface SyncSetting {
   syncFromWindow?: number | undefined;
   monthsToSync?: number | undefined;
   isLocked?: boolean | undefined;
+  /** Sluice's addition: every pull of this type reads everything and flags records gone from the source. */
+  fullPull?: boolean | undefined;
 }
 
 const REPORTS: readonly DataType[] = ['balanceSheet', 'profitAndLoss', 'cashFlowStatement'];

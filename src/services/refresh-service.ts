@@ -21,6 +21,8 @@ export interface QueueDataTypeRequest {
   companyId: string;
   dataType: DataType;
   connectionId?: string;
+  /** Read everything and flag deletions; unset: the data type's sync setting decides. */
+  fullPull?: boolean;
 }
 
 /** Starts refreshes and reads their state. All state comes from the store and Temporal, never from a worker. */
@@ -34,10 +36,12 @@ export class RefreshService {
    */
   async queueDataType(request: QueueDataTypeRequest): Promise<PullOperationRow> {
     const connection = await this.connectionFor(request);
+    const { settings } = await effectiveSyncSettings(this.deps.store, request.clientId, request.companyId);
+    const fullPull = request.fullPull ?? settings.find((s) => s.dataType === request.dataType)?.fullPull ?? false;
     // A run whose pull has just ended is still closing (one more workflow task): attaching to it would hand back
     // a finished pull. Wait for it to close and start afresh; more than a couple of rounds means something odd.
     for (let round = 0; ; round++) {
-      const { pull, handle } = await this.startOrAttach(request, connection);
+      const { pull, handle } = await this.startOrAttach({ ...request, fullPull }, connection);
       if (isInProgress(pull.status) || round >= 2) return pull;
       await Promise.race([handle.result().catch(() => undefined), sleep(10_000)]);
     }
@@ -54,15 +58,22 @@ export class RefreshService {
     const connections = (await this.deps.store.companies.listConnections(clientId, companyId)).filter((c) => c.status === 'Linked');
     const pulls: PullOperationRow[] = [];
     for (const dataType of typesToFetch(settings)) {
+      const fullPull = settings.find((s) => s.dataType === dataType)?.fullPull ?? false;
       for (const connection of connections.filter((c) => this.offers(c, dataType))) {
-        pulls.push((await this.startOrAttach({ clientId, companyId, dataType }, connection)).pull);
+        pulls.push((await this.startOrAttach({ clientId, companyId, dataType, fullPull }, connection)).pull);
       }
     }
     return pulls;
   }
 
+  /** Whether the connection's connector, as this connection configures it, serves the data type. */
   private offers(connection: ConnectionRow, dataType: DataType): boolean {
-    return this.deps.connectors.get(connection.platform_key)?.dataTypes.includes(dataType) ?? false;
+    const connector = this.deps.connectors.get(connection.platform_key);
+    if (!connector) return false;
+    const params = connector.parameters.safeParse(JSON.parse(connection.parameters));
+    // Invalid parameters: let the pull start and fail with a message that says what is wrong with them.
+    const offered = params.success ? (connector.dataTypesOf?.(params.data) ?? connector.dataTypes) : connector.dataTypes;
+    return offered.includes(dataType);
   }
 
   private async startOrAttach(request: QueueDataTypeRequest, connection: ConnectionRow) {
@@ -75,6 +86,7 @@ export class RefreshService {
       dataType: request.dataType,
       requestedAt,
       options: this.deps.pullOptions,
+      fullPull: request.fullPull ?? false,
     });
     const pullOperationId = handle.firstExecutionRunId;
     await store.pullOperations.createIfMissing({

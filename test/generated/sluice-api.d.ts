@@ -346,6 +346,8 @@ export interface components {
             /** @description Months of history, for report types */
             monthsToSync?: number;
             isLocked?: boolean;
+            /** @description Sluice: pull everything every time and flag records no longer at the source as deleted (default: incremental) */
+            fullPull?: boolean;
         };
         SyncSettings: {
             /**
@@ -527,6 +529,25 @@ export interface components {
             isCompleted: boolean;
             /** @description True if the pull ended in an error state */
             isErrored: boolean;
+            /**
+             * @description full reads everything and flags records no longer at the source as deleted; incremental reads what changed since the last successful pull
+             * @enum {string}
+             */
+            mode: "full" | "incremental";
+            /**
+             * Format: date-time
+             * @description Incremental pulls: records modified from this time on were read
+             * @example 2022-11-14T11:18:37.279Z
+             */
+            modifiedSince?: string;
+            /** @description Records read from the source so far */
+            recordsFetched: number;
+            /** @description Of those, records new to Sluice */
+            recordsCreated: number;
+            /** @description Of those, records whose data changed */
+            recordsUpdated: number;
+            /** @description Records flagged deleted (metadata.isDeleted) because a full pull no longer found them */
+            recordsDeleted: number;
         };
         /**
          * @description The status of the pull operation
@@ -680,6 +701,8 @@ export interface components {
             /** @description Months of history, for report types */
             monthsToSync?: number;
             isLocked?: boolean;
+            /** @description Sluice: pull everything every time and flag records no longer at the source as deleted (default: incremental) */
+            fullPull?: boolean;
         };
         SyncSettingsOutput: {
             /**
@@ -1346,6 +1369,8 @@ export interface operations {
         parameters: {
             query?: {
                 connectionId?: string;
+                /** @description true: read everything and flag records no longer at the source as deleted. Default: the sync setting, else incremental */
+                full?: "true" | "false";
             };
             header?: never;
             path: {

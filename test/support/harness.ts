@@ -47,6 +47,8 @@ export interface HarnessOptions {
   /** Off unless a test is about rate limiting. */
   rateLimitPerMinute?: number;
   sandbox?: Partial<SandboxSettings>;
+  /** False: no worker in this process; the test runs worker processes of its own on `taskQueue`. */
+  inProcessWorker?: boolean;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const connectors = createConnectorRegistry();
   const taskQueue = `test-${randomUUID()}`;
   const temporalTarget = { address: inject('temporalAddress'), namespace: 'default' };
-  const worker: RunningWorker = await startWorker({
+  const worker: RunningWorker | undefined = options.inProcessWorker === false ? undefined : await startWorker({
     temporal: temporalTarget,
     taskQueue,
     store,
@@ -72,7 +74,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const api = await startApiServer({
     config: {
       api: { host: '127.0.0.1', port: 0, serviceToken: options.serviceToken, rateLimitPerMinute: options.rateLimitPerMinute ?? 0 },
-      pull: { maxAttempts: 3, batchSeconds: 30, ...options.pull },
+      pull: { maxAttempts: 3, batchSeconds: 30, heartbeatTimeoutSeconds: 30, ...options.pull },
       temporal: { taskQueue },
     },
     store,
@@ -107,7 +109,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async close() {
       await api.close();
-      await worker.stop();
+      await worker?.stop();
       await temporal.connection.close();
       await store.close();
       await database.drop();

@@ -29,12 +29,15 @@ describe('toPullOperation', () => {
     id: 'p1', client_id: 'c', company_id: 'co', connection_id: 'cn', data_type: 'invoices', status: 'Fetching',
     status_description: null, error_message: null, requested_at: '2026-01-01T00:00:00.000Z', completed_at: null,
     progress: 40, records_fetched: 10, pages_committed: 1, checkpoint: '10', updated_at: '2026-01-01T00:00:01.000Z',
+    records_created: 6, records_updated: 3, records_deleted: 0, mode: 'incremental', modified_since: '2025-12-01T00:00:00.000Z',
+    high_water_mark: null, records_estimate: null,
   };
 
   it('leaves out absent optional fields instead of sending nulls', () => {
     expect(toPullOperation(row)).toEqual({
       id: 'p1', companyId: 'co', connectionId: 'cn', dataType: 'invoices', status: 'Fetching',
       requested: '2026-01-01T00:00:00.000Z', progress: 40, isCompleted: false, isErrored: false,
+      mode: 'incremental', modifiedSince: '2025-12-01T00:00:00.000Z', recordsFetched: 10, recordsCreated: 6, recordsUpdated: 3, recordsDeleted: 0,
     });
   });
 });

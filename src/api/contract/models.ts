@@ -11,6 +11,8 @@ export const DataTypeSchema = z
   .meta({ id: 'DataType', description: 'Available data types' });
 export const PullStatusSchema = z.enum(PULL_STATUSES).meta({ id: 'DatasetStatus', description: 'The status of the pull operation' });
 
+const count = (description: string) => z.number().int().min(0).meta({ description });
+
 export const PullOperationSchema = z
   .object({
     id: uuid('Unique identifier of the pull operation (dataset id)'),
@@ -25,6 +27,15 @@ export const PullOperationSchema = z
     progress: z.number().int().meta({ description: 'Progress from 0 to 100' }),
     isCompleted: z.boolean().meta({ description: 'True only when the pull completed successfully' }),
     isErrored: z.boolean().meta({ description: 'True if the pull ended in an error state' }),
+    // Sluice's additions; Codat clients ignore fields they do not know.
+    mode: z.enum(['full', 'incremental']).meta({
+      description: 'full reads everything and flags records no longer at the source as deleted; incremental reads what changed since the last successful pull',
+    }),
+    modifiedSince: dateTime('Incremental pulls: records modified from this time on were read').optional(),
+    recordsFetched: count('Records read from the source so far'),
+    recordsCreated: count('Of those, records new to Sluice'),
+    recordsUpdated: count('Of those, records whose data changed'),
+    recordsDeleted: count('Records flagged deleted (metadata.isDeleted) because a full pull no longer found them'),
   })
   .meta({ id: 'PullOperation', description: 'Information about a queued, in progress or completed pull operation' });
 
@@ -175,6 +186,9 @@ export const SyncSettingSchema = z
     syncFromWindow: z.number().int().min(0).optional().meta({ description: 'Months of history to fetch' }),
     monthsToSync: z.number().int().min(0).optional().meta({ description: 'Months of history, for report types' }),
     isLocked: z.boolean().optional(),
+    fullPull: z.boolean().optional().meta({
+      description: 'Sluice: pull everything every time and flag records no longer at the source as deleted (default: incremental)',
+    }),
   })
   .refine((s) => s.syncFromUtc === undefined || s.syncFromWindow === undefined, { message: 'Set syncFromUtc or syncFromWindow, not both' })
   .meta({ id: 'SyncSetting' });

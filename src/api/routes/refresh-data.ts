@@ -27,7 +27,12 @@ export const refreshDataOperations = {
     method: 'post',
     path: '/companies/{companyId}/data/queue/{dataType}',
     params: z.object({ companyId, dataType: DataTypeSchema }),
-    query: z.object({ connectionId: connectionId.optional() }),
+    query: z.object({
+      connectionId: connectionId.optional(),
+      full: z.enum(['true', 'false']).optional().meta({
+        description: 'true: read everything and flag records no longer at the source as deleted. Default: the sync setting, else incremental',
+      }),
+    }),
     success: { status: 200, description: 'The queued pull operation, or the one already running', schema: PullOperationSchema },
     errors: [400, 404],
   }),
@@ -74,7 +79,14 @@ export function refreshDataRoutes(refreshes: RefreshService): Router {
   });
 
   bindOperation(router, ops.queue, async ({ params, query, clientId }) =>
-    toPullOperation(await refreshes.queueDataType({ clientId, ...params, ...(query.connectionId && { connectionId: query.connectionId }) })),
+    toPullOperation(
+      await refreshes.queueDataType({
+        clientId,
+        ...params,
+        ...(query.connectionId && { connectionId: query.connectionId }),
+        ...(query.full && { fullPull: query.full === 'true' }),
+      }),
+    ),
   );
 
   bindOperation(router, ops.history, async ({ params, query, clientId }) => {

@@ -1,0 +1,35 @@
+import type { SourceRecord } from '../src/connectors/connector.js';
+import { UpstreamError } from '../src/connectors/errors.js';
+import type { PageRecord } from '../src/store/index.js';
+
+/**
+ * A source's modified date as sortable ISO-8601 UTC, so that high-water marks compare as text. A date
+ * without a zone is taken as UTC, as accounting APIs mean it; one that does not parse is dropped.
+ */
+export function normaliseModifiedDate(value: string | null): string | null {
+  if (value === null || value === '') return null;
+  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) || !/T\d{2}:\d{2}/.test(value) ? value : `${value}Z`;
+  const time = Date.parse(zoned);
+  return Number.isNaN(time) ? null : new Date(time).toISOString();
+}
+
+export interface PreparedPage {
+  records: PageRecord[];
+  /** The latest modified date on the page, or null when none has one. */
+  highWaterMark: string | null;
+}
+
+/** Checks and serialises a page's records for the store. A source may repeat a record in a page: the last copy wins. */
+export function preparePage(records: readonly SourceRecord[], where: string): PreparedPage {
+  const byId = new Map<string, PageRecord>();
+  let highWaterMark: string | null = null;
+  for (const [index, record] of records.entries()) {
+    if (typeof record.id !== 'string' || record.id === '') {
+      throw new UpstreamError('malformed', `Record ${index + 1} of ${where} has no id`);
+    }
+    const sourceModifiedDate = normaliseModifiedDate(record.modifiedDate);
+    if (sourceModifiedDate !== null && (highWaterMark === null || sourceModifiedDate > highWaterMark)) highWaterMark = sourceModifiedDate;
+    byId.set(record.id, { sourceId: record.id, data: JSON.stringify(record.data), sourceModifiedDate });
+  }
+  return { records: [...byId.values()], highWaterMark };
+}
