@@ -37,6 +37,8 @@ export interface Harness {
   /** A client with one company and one sandbox connection, ready to refresh. */
   tenant: Tenant;
   addTenant(sandbox?: Partial<SandboxSettings>): Promise<Tenant>;
+  /** A client with one company and one connection of any connector, e.g. `http` against a loopback sandbox API. */
+  addTenantWith(platformKey: string, parameters: Record<string, unknown>): Promise<Tenant>;
   request<T = unknown>(method: string, path: string, options?: { apiKey?: string | null; body?: unknown }): Promise<ApiResponse<T>>;
   close(): Promise<void>;
 }
@@ -83,12 +85,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     logger: pino({ level: 'silent' }),
   });
 
-  const addTenant = async (sandbox: Partial<SandboxSettings> = {}): Promise<Tenant> => {
+  const addTenantWith = async (platformKey: string, parameters: Record<string, unknown>): Promise<Tenant> => {
     const { client, apiKey } = await createClientWithApiKey(store, `client ${randomUUID()}`);
     const company = await store.companies.createCompany(client.id, 'Test Company');
-    const connection = await store.companies.createConnection(company, 'sandbox', { recordsPerDataType: 120, pageSize: 50, ...options.sandbox, ...sandbox });
+    const connection = await store.companies.createConnection(company, platformKey, parameters);
     return { clientId: client.id, apiKey, companyId: company.id, connectionId: connection.id };
   };
+  const addTenant = (sandbox: Partial<SandboxSettings> = {}) =>
+    addTenantWith('sandbox', { recordsPerDataType: 120, pageSize: 50, ...options.sandbox, ...sandbox });
   const tenant = await addTenant();
 
   return {
@@ -99,6 +103,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     taskQueue,
     tenant,
     addTenant,
+    addTenantWith,
     async request<T>(method: string, path: string, { apiKey = tenant.apiKey, body }: { apiKey?: string | null; body?: unknown } = {}) {
       const headers: Record<string, string> = {};
       if (apiKey !== null) headers.Authorization = `Basic ${Buffer.from(apiKey).toString('base64')}`;
