@@ -43,7 +43,7 @@ async function pull(records: number): Promise<Run> {
   const company = await store.companies.createCompany(client.id, `Bench ${records}`);
   const connection = await store.companies.createConnection(company, 'sandbox', { recordsPerDataType: records, pageSize: PAGE_SIZE, seed: randomUUID() });
   const taskQueue = `bench-${randomUUID()}`;
-  const worker = await startWorkerProcess({ databaseUrl, temporalAddress: server.address, taskQueue, workflowBundlePath, env: { LOG_LEVEL: 'warn' } });
+  const worker = await startWorkerProcess({ databaseUrl, temporalAddress: server.address, taskQueue, workflowBundlePath });
   const startRss = await worker.rss();
   let peak = startRss;
   const sampler = setInterval(() => {

@@ -28,8 +28,9 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       TEMPORAL_ADDRESS: options.temporalAddress,
       TEMPORAL_TASK_QUEUE: options.taskQueue,
       WORKFLOW_BUNDLE_PATH: options.workflowBundlePath,
-      LOG_LEVEL: 'info',
       ...options.env,
+      // Readiness is read from the info-level "worker polling" line.
+      LOG_LEVEL: 'info',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
