@@ -17,8 +17,8 @@ export interface UpstreamGuardContext {
 }
 
 /**
- * Enforces a connection's caps across every worker: at most `maxConcurrentPulls` pulls hold a slot, and at
- * most `requestsPerSecond` page requests go out, counted in the store's fixed windows.
+ * Enforces a connection's caps across every worker: at most `maxConcurrentPulls` pulls hold a slot, and page
+ * requests go out at most `requestsPerSecond`, spaced by reservations in the store (no bursts at window edges).
  */
 export class UpstreamGuard {
   private holdsSlot = false;
@@ -45,20 +45,13 @@ export class UpstreamGuard {
     if (slots && this.holdsSlot) await this.takeSlot(slots);
   }
 
-  /** Waits until one more request to the source is within the rate cap. */
+  /** Waits for this request's turn: requests to a capped source go out evenly spaced, whichever worker sends them. */
   async beforeRequest(): Promise<void> {
     const rate = this.ctx.limits.requestsPerSecond;
     if (!rate) return;
-    // Windows of at least a second; a rate below 1/s gets longer windows of one request each.
-    const windowMs = Math.max(1_000, Math.ceil(1_000 / rate));
-    const perWindow = Math.max(1, Math.floor((rate * windowMs) / 1_000));
-    for (;;) {
-      const now = Date.now();
-      const windowStart = now - (now % windowMs);
-      const requests = await this.ctx.store.rateLimits.hit(`connection:${this.ctx.connectionId}`, new Date(windowStart).toISOString());
-      if (requests <= perWindow) return;
-      await this.ctx.sleep(windowStart + windowMs - now);
-    }
+    const startAt = await this.ctx.store.rateLimits.reserveSlot(`connection:${this.ctx.connectionId}`, Math.ceil(1_000 / rate));
+    const wait = startAt - Date.now();
+    if (wait > 0) await this.ctx.sleep(wait);
   }
 
   async leave(): Promise<void> {

@@ -1,6 +1,7 @@
+import { sql } from 'kysely';
 import type { Db } from './database.js';
 
-/** Fixed-window request counts per bucket (an API client, an upstream connection), shared by every process. */
+/** Request counting and pacing, shared by every process: API clients' windows, upstream connections' spacing. */
 export class RateLimitStore {
   constructor(private readonly db: Db) {}
 
@@ -17,5 +18,24 @@ export class RateLimitStore {
       await this.db.deleteFrom('request_windows').where('bucket', '=', bucket).where('window_start', '<', windowStart).execute();
     }
     return requests;
+  }
+
+  /**
+   * Reserves the next request slot of a bucket spaced `intervalMs` after the previous one, atomically, and
+   * returns when (epoch ms) that slot starts: now, or later if others reserved ahead.
+   */
+  async reserveSlot(bucket: string, intervalMs: number, nowMs = Date.now()): Promise<number> {
+    const next = nowMs + intervalMs;
+    const { next_at_ms } = await this.db
+      .insertInto('request_pacing')
+      .values({ bucket, next_at_ms: next })
+      .onConflict((oc) =>
+        oc.column('bucket').doUpdateSet({
+          next_at_ms: sql<number>`case when request_pacing.next_at_ms > ${nowMs} then request_pacing.next_at_ms else ${nowMs} end + ${intervalMs}`,
+        }),
+      )
+      .returning('next_at_ms')
+      .executeTakeFirstOrThrow();
+    return Number(next_at_ms) - intervalMs;
   }
 }

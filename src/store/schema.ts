@@ -135,11 +135,17 @@ export interface RefreshJobPullsTable {
 
 export type RefreshJobRow = Selectable<RefreshJobsTable>;
 
-/** A fixed-window request counter: `client:{id}` for the API, `connection:{id}` for upstream sources. */
+/** A fixed-window request counter: `client:{id}` for the API. */
 export interface RequestWindowsTable {
   bucket: string;
   window_start: string;
   requests: number;
+}
+
+/** The earliest time (epoch ms) the next request of a bucket (`connection:{id}`) may go out. */
+export interface RequestPacingTable {
+  bucket: string;
+  next_at_ms: number | string;
 }
 
 /** A lease on one of a connection's concurrent-pull slots. */
@@ -164,6 +170,7 @@ export interface Database {
   refresh_job_pulls: RefreshJobPullsTable;
   request_windows: RequestWindowsTable;
   pull_slots: PullSlotsTable;
+  request_pacing: RequestPacingTable;
 }
 
 export type ClientRow = Selectable<ClientsTable>;

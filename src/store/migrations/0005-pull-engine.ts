@@ -16,8 +16,8 @@ export const pullEngine: Migration = {
     await db.schema.alterTable('pull_operations').addColumn('high_water_mark', 'text').execute();
     await db.schema.alterTable('pull_operations').addColumn('records_estimate', 'integer').execute();
 
-    // One window table for every fixed-window counter: API clients (`client:{id}`) and upstream
-    // connections (`connection:{id}`). Windows are pruned as they pass, so no foreign key is needed.
+    // Fixed-window request counters keyed by bucket (`client:{id}` for the API); windows are pruned as they
+    // pass, so no foreign key is needed.
     await db.schema.dropTable('rate_limit_windows').execute();
     await db.schema
       .createTable('request_windows')
@@ -25,6 +25,13 @@ export const pullEngine: Migration = {
       .addColumn('window_start', 'text', (c) => c.notNull())
       .addColumn('requests', 'integer', (c) => c.notNull())
       .addPrimaryKeyConstraint('request_windows_pk', ['bucket', 'window_start'])
+      .execute();
+
+    // When a connection's next request may go out: requests to a source are spaced evenly across workers.
+    await db.schema
+      .createTable('request_pacing')
+      .addColumn('bucket', 'text', (c) => c.primaryKey())
+      .addColumn('next_at_ms', 'bigint', (c) => c.notNull())
       .execute();
 
     // Leases on a connection's pull slots; a lease a crashed worker left behind lapses at expires_at.
