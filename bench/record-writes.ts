@@ -14,7 +14,7 @@ import { sandboxConnector } from '../src/connectors/sandbox/index.js';
 import { createClientWithApiKey } from '../src/services/api-keys.js';
 import { type NewRecord, openStore, type Store } from '../src/store/index.js';
 import { sql } from 'kysely';
-import { type RecordUpsert, upsertRecords } from '../src/store/record-writes.js';
+import { type PageRecord, type RecordUpsert, upsertRecords, writePage } from '../src/store/record-writes.js';
 import { startPostgresServer } from '../test/support/postgres-server.js';
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 50_000);
@@ -113,6 +113,27 @@ async function benchStore(label: string, url: string) {
           const name = `page per transaction, ${form}, ${pass}`;
           samples.set(name, [...(samples.get(name) ?? []), RECORDS / seconds]);
         }
+      }
+    }
+    // What a pull's page commit does on top of the upsert (`writePage`): it reads the stored hashes of the page's
+    // records first, then writes only new and changed records and stamps unchanged ones with the pull.
+    for (let round = 0; round < ROUNDS; round++) {
+      const target = await newTarget(store);
+      const scope = { companyId: target.companyId, connectionId: target.connectionId, dataType: 'invoices' as const };
+      const toPage = (page: NewRecord[]): PageRecord[] =>
+        page.map((r) => ({ sourceId: r.source_id, data: r.data, sourceModifiedDate: r.source_modified_date ?? null }));
+      const pages = (await makePages(RECORDS, target)).map(toPage);
+      // Same ids, other data: another seed.
+      const changed = (await makePages(RECORDS, target)).map(toPage);
+      const passes: [string, PageRecord[][]][] = [['first pull (inserts)', pages], ['second pull (unchanged)', pages], ['third pull (all changed)', changed]];
+      for (const [pass, input] of passes) {
+        const seconds = await timed(async () => {
+          for (const page of input) {
+            await store.db.transaction().execute((trx) => writePage(trx, scope, target.pullOperationId, page, new Date().toISOString()));
+          }
+        });
+        const name = `page commit with change detection (Sluice's writePage), ${pass}`;
+        samples.set(name, [...(samples.get(name) ?? []), RECORDS / seconds]);
       }
     }
     for (const [name, rates] of samples) results[name] = rates.sort((a, b) => a - b)[Math.floor(rates.length / 2)]!;
