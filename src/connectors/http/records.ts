@@ -24,7 +24,8 @@ export function toIsoTime(value: unknown): string | null | undefined {
   if (value === null || value === undefined || value === '') return null;
   const zoned = (text: string) => (/(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) || !/T\d{2}:\d{2}/.test(text) ? text : `${text}Z`);
   const ms = typeof value === 'number' ? (Math.abs(value) < 1e11 ? value * 1000 : value) : typeof value === 'string' ? Date.parse(zoned(value.trim())) : Number.NaN;
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
+  // Past ±8.64e15 ms (the range of a JS date) toISOString throws; such a time is as unreadable as NaN.
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : undefined;
 }
 
 /** The records of one page, and the listing's total when the body says it; throws ShapeProblem when it cannot. */
