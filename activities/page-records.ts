@@ -27,9 +27,17 @@ export function preparePage(records: readonly SourceRecord[], where: string): Pr
     if (typeof record.id !== 'string' || record.id === '') {
       throw new UpstreamError('malformed', `Record ${index + 1} of ${where} has no id`);
     }
+    if (record.id.includes('\u0000')) throw new UpstreamError('malformed', `Record ${index + 1} of ${where} has an id with a NUL character`);
     const sourceModifiedDate = normaliseModifiedDate(record.modifiedDate);
     if (sourceModifiedDate !== null && (highWaterMark === null || sourceModifiedDate > highWaterMark)) highWaterMark = sourceModifiedDate;
-    byId.set(record.id, { sourceId: record.id, data: JSON.stringify(record.data), sourceModifiedDate });
+    byId.set(record.id, { sourceId: record.id, data: serialise(record.data), sourceModifiedDate });
   }
   return { records: [...byId.values()], highWaterMark };
+}
+
+/** JSON text of a record. NUL characters are dropped from its strings: PostgreSQL's text and jsonb cannot hold them. */
+function serialise(data: Record<string, unknown>): string {
+  const text = JSON.stringify(data);
+  if (!text.includes('\\u0000')) return text;
+  return JSON.stringify(data, (_key, value: unknown) => (typeof value === 'string' ? value.replaceAll('\u0000', '') : value));
 }

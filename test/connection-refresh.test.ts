@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { ErrorMessage } from '../src/api/errors.js';
 import { RefreshJobResponseSchema } from '../src/api/contract/models.js';
 import { redactSecrets } from '../src/api/wire.js';
+import { startSandboxApi } from '../src/connectors/sandbox/server.js';
 import { eventually, type Harness, startHarness, type Tenant } from './support/harness.js';
 
 type JobResponse = z.output<typeof RefreshJobResponseSchema>;
@@ -25,6 +26,26 @@ const refresh = (who: Tenant, connectionId: string, body: object) =>
 const job = (who: Tenant, jobId: string) => h.request<JobResponse & ErrorMessage>('GET', `/api/v1/jobs/${jobId}`, { apiKey: who.apiKey });
 
 describe('POST /api/v1/connections/{connectionId}/refresh', () => {
+  it('pulls the data types the connection offers, as its parameters configure them', async () => {
+    const api = await startSandboxApi({ recordsPerDataType: 15 });
+    try {
+      const endpoint = { recordsPath: 'results', modifiedField: 'modifiedDate' };
+      const http = await h.addTenantWith('http', {
+        baseUrl: api.url,
+        dataTypes: { invoices: { path: '/invoices', ...endpoint }, bills: { path: '/bills', ...endpoint } },
+        pagination: { type: 'page', pageSize: 10 },
+      });
+      const res = await refresh(http, http.connectionId, {});
+      expect(res.status).toBe(200);
+      const pulls = res.body.body.sourceMetadata.pullOperations;
+      expect(pulls.map((p) => p.dataType).sort()).toEqual(['bills', 'invoices']);
+      const done = await eventually(() => job(http, res.body.body.jobId), (r) => r.body.body.sourceStatus !== 'Running' && r.body.body.sourceStatus !== 'Queued');
+      expect(done.body.body).toMatchObject({ sourceStatus: 'Complete', destinationMetadata: { recordsWritten: 30 } });
+    } finally {
+      await api.close();
+    }
+  });
+
   it('starts a job that pulls every data type of the connection, observable until both sides complete', async () => {
     const res = await refresh(tenant, tenant.connectionId, {
       connectionId: tenant.connectionId,

@@ -63,7 +63,7 @@ export class ConnectionRefreshService {
       : (request.destinationParameters ?? {});
 
     const pulls: PullOperationRow[] = [];
-    for (const dataType of connector.dataTypes) {
+    for (const dataType of connector.dataTypesOf?.(parsed.data) ?? connector.dataTypes) {
       pulls.push(await this.refreshes.queueDataType({ clientId, companyId: connection.company_id, dataType, connectionId }));
     }
     const job: RefreshJobRow = {
