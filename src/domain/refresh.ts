@@ -59,3 +59,46 @@ export interface PullFailure {
   status: UnsuccessfulEndStatus;
   errorMessage: string;
 }
+
+/** Who started a company or connection refresh. */
+export type RefreshTrigger = 'api' | 'schedule';
+
+/**
+ * A refresh of several data types: every linked connection of a company (`refreshCompany`, behind `data/all`,
+ * company scopes and schedules), or one connection (`refreshConnection`, behind the connection refresh API).
+ */
+export interface RefreshCompanyInput {
+  clientId: string;
+  companyId: string;
+  /** Only this connection; unset: every linked connection of the company. */
+  connectionId?: string;
+  /** Only these data types; unset: the types whose sync setting has fetchOnFirstLink (all offered, for a connection). */
+  dataTypes?: DataType[];
+  /** The connection refresh job this run serves: its pull operations are linked to it as they start. */
+  jobId?: string;
+  trigger: RefreshTrigger;
+  options: PullOptions;
+  /** Pulls running at once; defaults 4 per company and 2 per connection. */
+  concurrency?: { perCompany?: number; perConnection?: number };
+}
+
+/** How one data type of one connection ended within a company or connection refresh. */
+export interface DataTypeOutcome {
+  connectionId: string;
+  dataType: DataType;
+  /** Null only if the pull could not even be started. */
+  pullOperationId: string | null;
+  status: PullStatus;
+  recordsFetched: number;
+  errorMessage?: string;
+}
+
+export interface RefreshCompanyResult {
+  companyId: string;
+  connectionId?: string;
+  jobId?: string;
+  /** Every planned data type, in sync order. */
+  outcomes: DataTypeOutcome[];
+  /** Complete when every outcome is; otherwise the number that were not, by status. */
+  summary: string;
+}
