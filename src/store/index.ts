@@ -7,6 +7,7 @@ import { RateLimitStore } from './rate-limits.js';
 import { RefreshJobStore } from './refresh-jobs.js';
 import { SyncSettingsStore } from './sync-settings.js';
 import { TenantStore } from './tenants.js';
+import { WebhookStore } from './webhooks.js';
 
 export type { Db, Dialect } from './database.js';
 export { redactDatabaseUrl } from './database.js';
@@ -17,6 +18,7 @@ export type { PageRecord, PageWriteCounts, RecordScope } from './record-writes.j
 export type { Listing } from './listing.js';
 export { pullOperationFields } from './pull-operations.js';
 export { companyFields, connectionFields } from './companies.js';
+export type { ListedDelivery } from './webhooks.js';
 
 /** Everything the API and the activities persist, behind one handle. */
 export interface Store {
@@ -30,6 +32,7 @@ export interface Store {
   refreshJobs: RefreshJobStore;
   rateLimits: RateLimitStore;
   pullSlots: PullSlotStore;
+  webhooks: WebhookStore;
   close(): Promise<void>;
 }
 
@@ -49,6 +52,7 @@ export async function openStore(databaseUrl: string, options: { poolSize?: numbe
     refreshJobs: new RefreshJobStore(db),
     rateLimits: new RateLimitStore(db),
     pullSlots: new PullSlotStore(db),
+    webhooks: new WebhookStore(db),
     close: () => db.destroy(),
   };
 }

@@ -171,6 +171,10 @@ export interface Database {
   request_windows: RequestWindowsTable;
   pull_slots: PullSlotsTable;
   request_pacing: RequestPacingTable;
+  webhook_consumers: WebhookConsumersTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
 }
 
 export type ClientRow = Selectable<ClientsTable>;
@@ -180,3 +184,60 @@ export type PullOperationRow = Selectable<PullOperationsTable>;
 export type DataStatusRow = Selectable<DataStatusTable>;
 export type NewRecord = Insertable<RecordsTable>;
 export type RecordRow = Selectable<RecordsTable>;
+
+/** Where a client wants its events sent, and which. */
+export interface WebhookConsumersTable {
+  id: string;
+  client_id: string;
+  url: string;
+  /** JSON array of event types. */
+  event_types: string;
+  /** The signing secret, `whsec_` + base64 key. */
+  secret: string;
+  /** 1 once disabled (e.g. the receiver answered 410 Gone): no deliveries are made to it. */
+  disabled: Generated<number>;
+  disabled_reason: string | null;
+  created_at: string;
+}
+
+export interface WebhookEventsTable {
+  id: string;
+  client_id: string;
+  type: string;
+  /** The event as delivered (JSON). */
+  payload: string;
+  created_at: string;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+/** One event to one consumer. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  consumer_id: string;
+  status: WebhookDeliveryStatus;
+  attempts: Generated<number>;
+  /** While pending after a failed attempt: when Temporal will try again. */
+  next_attempt_at: string | null;
+  last_status_code: number | null;
+  last_error: string | null;
+  delivered_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookDeliveryAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  at: string;
+  /** The receiver's answer; null when there was none (refused, timed out). */
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export type WebhookConsumerRow = Selectable<WebhookConsumersTable>;
+export type WebhookEventRow = Selectable<WebhookEventsTable>;
+export type WebhookDeliveryRow = Selectable<WebhookDeliveriesTable>;
+export type WebhookDeliveryAttemptRow = Selectable<WebhookDeliveryAttemptsTable>;
