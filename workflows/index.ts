@@ -1,2 +1,3 @@
 // The workflow bundle's entry point: every workflow type a Sluice worker runs.
 export { refreshDataType } from './refresh-data-type.js';
+export { deliverWebhook } from './deliver-webhook.js';

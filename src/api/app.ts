@@ -10,6 +10,7 @@ import { RecordsService } from '../services/records-service.js';
 import type { RefreshService } from '../services/refresh-service.js';
 import type { ScopeRefreshService } from '../services/scope-refresh-service.js';
 import type { SyncSettingsService } from '../services/sync-settings-service.js';
+import type { WebhookService } from '../services/webhook-service.js';
 import type { Store } from '../store/index.js';
 import { requireClient } from './auth.js';
 import { rateLimit } from './rate-limit.js';
@@ -22,6 +23,7 @@ import { recordOperations, recordRoutes } from './routes/records.js';
 import { refreshDataOperations, refreshDataRoutes } from './routes/refresh-data.js';
 import { scopeRefreshOperations, scopeRefreshRoutes } from './routes/scope-refresh.js';
 import { syncSettingsOperations, syncSettingsRoutes } from './routes/sync-settings.js';
+import { webhookOperations, webhookRoutes } from './routes/webhooks.js';
 
 /** Every operation the API serves: what /openapi.json documents. */
 export const operations = [
@@ -31,6 +33,7 @@ export const operations = [
   ...Object.values(syncSettingsOperations),
   ...Object.values(connectionRefreshOperations),
   ...Object.values(scopeRefreshOperations),
+  ...Object.values(webhookOperations),
 ];
 
 export interface ApiDeps {
@@ -40,6 +43,7 @@ export interface ApiDeps {
   syncSettings: SyncSettingsService;
   connectionRefreshes: ConnectionRefreshService;
   scopeRefreshes: ScopeRefreshService;
+  webhooks: WebhookService;
   /** Defaults to one reading `store`. */
   records?: RecordsService;
   connectors: ConnectorRegistry;
@@ -50,7 +54,7 @@ export interface ApiDeps {
 
 /** The HTTP API. It starts work through Temporal and reads state from the store; it holds none itself. */
 export function createApp(deps: ApiDeps): Express {
-  const { store, refreshes, companies, syncSettings, connectionRefreshes, scopeRefreshes, connectors, serviceToken, logger } = deps;
+  const { store, refreshes, companies, syncSettings, connectionRefreshes, scopeRefreshes, webhooks, connectors, serviceToken, logger } = deps;
   const { rateLimitPerMinute = 0, records = new RecordsService(store) } = deps;
   const openApiDocument = buildOpenApiDocument(operations);
   const app = express();
@@ -82,6 +86,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(syncSettingsRoutes(syncSettings));
   app.use(connectionRefreshRoutes(connectionRefreshes));
   app.use(scopeRefreshRoutes(scopeRefreshes));
+  app.use(webhookRoutes(webhooks));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

@@ -47,6 +47,7 @@ await runUntilSignal(logger, async (onStop) => {
     taskQueue: config.temporal.taskQueue,
     store,
     connectors,
+    webhooks: config.webhooks,
     ...(config.temporal.workflowBundlePath && { workflowBundlePath: config.temporal.workflowBundlePath }),
   });
   onStop(() => worker.stop());

@@ -18,6 +18,7 @@ await runUntilSignal(logger, async (onStop) => {
     taskQueue: config.temporal.taskQueue,
     store,
     connectors: createConnectorRegistry(),
+    webhooks: config.webhooks,
     ...(config.temporal.workflowBundlePath && { workflowBundlePath: config.temporal.workflowBundlePath }),
   });
   onStop(() => worker.stop());

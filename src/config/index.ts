@@ -2,6 +2,7 @@
 // with a message naming the variable, rather than surfacing later as an odd failure.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import type { WebhookRetryOptions } from '../domain/events.js';
 
 const port = z.coerce.number().int().min(0).max(65_535);
 const positiveInt = z.coerce.number().int().positive();
@@ -27,6 +28,8 @@ const envSchema = z.object({
   PULL_MAX_ATTEMPTS: positiveInt.default(5),
   PULL_BATCH_SECONDS: positiveInt.default(30),
   PULL_HEARTBEAT_TIMEOUT_SECONDS: positiveInt.default(30),
+  WEBHOOK_MAX_ATTEMPTS: positiveInt.default(8),
+  WEBHOOK_TIMEOUT_SECONDS: positiveInt.default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -69,6 +72,8 @@ export interface Config {
     /** How long a silent pull activity (a crashed worker) goes unnoticed before it is retried elsewhere. */
     heartbeatTimeoutSeconds: number;
   };
+  /** Webhook deliveries: attempts in all (backoff from 1 s, doubling, to 10 min apart) and each POST's timeout. */
+  webhooks: Pick<WebhookRetryOptions, 'maximumAttempts' | 'timeoutMs'>;
 }
 
 export class ConfigError extends Error {
@@ -106,5 +111,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       workflowBundlePath: e.WORKFLOW_BUNDLE_PATH,
     },
     pull: { maxAttempts: e.PULL_MAX_ATTEMPTS, batchSeconds: e.PULL_BATCH_SECONDS, heartbeatTimeoutSeconds: e.PULL_HEARTBEAT_TIMEOUT_SECONDS },
+    webhooks: { maximumAttempts: e.WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1_000 },
   };
 }

@@ -127,3 +127,8 @@ export interface DeliverWebhookResult {
 export function retryDelayMs(retry: WebhookRetryOptions, attempt: number): number {
   return Math.min(retry.initialIntervalMs * retry.backoffCoefficient ** (attempt - 1), retry.maximumIntervalMs);
 }
+
+/** One delivery workflow per delivery: a retry of a failed delivery reuses the id once the last run closed. */
+export function webhookDeliveryWorkflowId(deliveryId: string): string {
+  return `webhook-delivery/${deliveryId}`;
+}

@@ -10,10 +10,11 @@ import { ConnectionRefreshService } from '../services/connection-refresh-service
 import { RefreshService } from '../services/refresh-service.js';
 import { ScopeRefreshService } from '../services/scope-refresh-service.js';
 import { SyncSettingsService } from '../services/sync-settings-service.js';
+import { WebhookService } from '../services/webhook-service.js';
 import type { Store } from '../store/index.js';
 
 export interface ApiServerDeps {
-  config: Pick<Config, 'api' | 'pull'> & { temporal: Pick<Config['temporal'], 'taskQueue'> };
+  config: Pick<Config, 'api' | 'pull'> & { temporal: Pick<Config['temporal'], 'taskQueue'>; webhooks?: Config['webhooks'] };
   store: Store;
   temporal: Client;
   connectors: ConnectorRegistry;
@@ -42,6 +43,7 @@ export async function startApiServer({ config, store, temporal, connectors, logg
     syncSettings: new SyncSettingsService(store),
     connectionRefreshes,
     scopeRefreshes: new ScopeRefreshService(refreshes, connectionRefreshes),
+    webhooks: new WebhookService({ store, temporal, taskQueue: config.temporal.taskQueue, retry: config.webhooks }),
     connectors,
     serviceToken: config.api.serviceToken,
     rateLimitPerMinute: config.api.rateLimitPerMinute,

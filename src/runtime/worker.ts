@@ -1,5 +1,6 @@
 import type { Worker } from '@temporalio/worker';
 import type { ConnectorRegistry } from '../connectors/registry.js';
+import type { WebhookRetryOptions } from '../domain/events.js';
 import type { Store } from '../store/index.js';
 import { connectWorker, type TemporalTarget } from '../temporal/connection.js';
 import { createRefreshWorker } from '../temporal/worker.js';
@@ -9,6 +10,8 @@ export interface WorkerDeps {
   taskQueue: string;
   store: Store;
   connectors: ConnectorRegistry;
+  /** How webhook deliveries are retried (WEBHOOK_* settings); defaults otherwise. */
+  webhooks?: Partial<WebhookRetryOptions>;
   workflowBundlePath?: string;
   /** How this worker names itself in workflow histories; defaults to pid@host. */
   identity?: string;
@@ -29,7 +32,7 @@ export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
     connection,
     namespace: deps.temporal.namespace,
     taskQueue: deps.taskQueue,
-    deps: { store: deps.store, connectors: deps.connectors },
+    deps: { store: deps.store, connectors: deps.connectors, webhooks: deps.webhooks },
     ...(deps.workflowBundlePath && { workflowBundlePath: deps.workflowBundlePath }),
     ...(deps.identity && { identity: deps.identity }),
   });
