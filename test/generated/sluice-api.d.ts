@@ -279,6 +279,76 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/consumers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook consumers */
+        get: operations["list-webhook-consumers"];
+        put?: never;
+        /** Create webhook consumer */
+        post: operations["create-webhook-consumer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/consumers/{consumerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get webhook consumer */
+        get: operations["get-webhook-consumer"];
+        put?: never;
+        post?: never;
+        /** Delete webhook consumer */
+        delete: operations["delete-webhook-consumer"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/consumers/{consumerId}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List webhook deliveries */
+        get: operations["list-webhook-deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retry webhook delivery */
+        post: operations["retry-webhook-delivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -381,6 +451,21 @@ export interface components {
             /** @description Only these data types (company scopes only) */
             dataTypes?: components["schemas"]["DataType"][];
         };
+        WebhookConsumerPrototype: {
+            /**
+             * Format: uri
+             * @description Where events are POSTed
+             * @example https://example.com/webhooks/sluice
+             */
+            url: string;
+            /** @description The events to send */
+            eventTypes: components["schemas"]["WebhookEventType"][];
+        };
+        /**
+         * @description read.completed: a pull of one data type ended; company.refresh.completed and connection.refresh.completed: a refresh of several data types ended
+         * @enum {string}
+         */
+        WebhookEventType: "read.completed" | "company.refresh.completed" | "connection.refresh.completed";
         Company: {
             /**
              * Format: uuid
@@ -668,6 +753,133 @@ export interface components {
             jobId?: string;
             /** @description The pulls started or joined */
             pullOperations: components["schemas"]["PullOperation"][];
+        };
+        CreatedWebhookConsumer: {
+            /**
+             * Format: uuid
+             * @description Unique identifier of the webhook consumer
+             * @example 8a210b68-6988-11ed-a1eb-0242ac120002
+             */
+            id: string;
+            /** @description Where events are POSTed */
+            url: string;
+            /** @description The events sent to it */
+            eventTypes: string[];
+            /** @description True once disabled (its receiver answered 410 Gone): nothing more is sent to it */
+            disabled: boolean;
+            disabledReason?: string;
+            /**
+             * Format: date-time
+             * @description When the consumer was registered
+             * @example 2022-11-14T11:18:37.279Z
+             */
+            created: string;
+            /**
+             * @description Shown only now: the Standard Webhooks secret (whsec_ + base64 key) that signs every delivery. Verify the webhook-signature header with it
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            signingSecret: string;
+        };
+        WebhookConsumers: {
+            results: components["schemas"]["WebhookConsumer"][];
+            pageNumber: number;
+            pageSize: number;
+            /** @description Matching results, counted after the query filter */
+            totalResults: number;
+            _links: components["schemas"]["Links"];
+        };
+        WebhookConsumer: {
+            /**
+             * Format: uuid
+             * @description Unique identifier of the webhook consumer
+             * @example 8a210b68-6988-11ed-a1eb-0242ac120002
+             */
+            id: string;
+            /** @description Where events are POSTed */
+            url: string;
+            /** @description The events sent to it */
+            eventTypes: string[];
+            /** @description True once disabled (its receiver answered 410 Gone): nothing more is sent to it */
+            disabled: boolean;
+            disabledReason?: string;
+            /**
+             * Format: date-time
+             * @description When the consumer was registered
+             * @example 2022-11-14T11:18:37.279Z
+             */
+            created: string;
+        };
+        WebhookDeliveries: {
+            results: components["schemas"]["WebhookDelivery"][];
+            pageNumber: number;
+            pageSize: number;
+            /** @description Matching results, counted after the query filter */
+            totalResults: number;
+            _links: components["schemas"]["Links"];
+        };
+        WebhookDelivery: {
+            /**
+             * Format: uuid
+             * @description Unique identifier of the delivery
+             * @example 8a210b68-6988-11ed-a1eb-0242ac120002
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The consumer it is for
+             * @example 8a210b68-6988-11ed-a1eb-0242ac120002
+             */
+            consumerId: string;
+            /**
+             * Format: uuid
+             * @description The event delivered: also the webhook-id header, the same on every attempt
+             * @example 8a210b68-6988-11ed-a1eb-0242ac120002
+             */
+            eventId: string;
+            /** @example read.completed */
+            eventType: string;
+            /**
+             * @description pending while attempts remain; failed once they are spent or the receiver answered 410
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed";
+            attemptCount: number;
+            /**
+             * Format: date-time
+             * @description While pending after a failed attempt: when the next is due
+             * @example 2022-11-14T11:18:37.279Z
+             */
+            nextAttempt?: string;
+            lastStatusCode?: number;
+            lastError?: string;
+            /**
+             * Format: date-time
+             * @description When a 2xx answer was received
+             * @example 2022-11-14T11:18:37.279Z
+             */
+            delivered?: string;
+            /**
+             * Format: date-time
+             * @description When the event was published
+             * @example 2022-11-14T11:18:37.279Z
+             */
+            created: string;
+            /** @description Every attempt, oldest first */
+            attempts: components["schemas"]["WebhookDeliveryAttempt"][];
+        };
+        WebhookDeliveryAttempt: {
+            attempt: number;
+            /**
+             * Format: date-time
+             * @description When the attempt ended
+             * @example 2022-11-14T11:18:37.279Z
+             */
+            timestamp: string;
+            /** @description The receiver's HTTP status; absent when it gave none (refused, timed out) */
+            statusCode?: number;
+            /** @description Why the attempt failed */
+            error?: string;
+            durationMs: number;
         };
         CompanySyncSettingsOutput: {
             /**
@@ -2223,6 +2435,384 @@ export interface operations {
             };
             /** @description The resource does not exist, or belongs to another client */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    "list-webhook-consumers": {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 */
+                page?: number;
+                /** @description Results per page, at most 1000 */
+                pageSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client's consumers, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookConsumers"];
+                };
+            };
+            /** @description The request is malformed, or its query cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    "create-webhook-consumer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookConsumerPrototype"];
+            };
+        };
+        responses: {
+            /** @description The new consumer, with its signing secret (shown only now) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookConsumer"];
+                };
+            };
+            /** @description The request is malformed, or its query cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    "get-webhook-consumer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unique identifier of a webhook consumer */
+                consumerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consumer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookConsumer"];
+                };
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource does not exist, or belongs to another client */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    "delete-webhook-consumer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unique identifier of a webhook consumer */
+                consumerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted, with its deliveries; nothing more is sent to it */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource does not exist, or belongs to another client */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    "list-webhook-deliveries": {
+        parameters: {
+            query?: {
+                /** @description Page number, from 1 */
+                page?: number;
+                /** @description Results per page, at most 1000 */
+                pageSize?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Unique identifier of a webhook consumer */
+                consumerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consumer's deliveries, newest first, each with its attempts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveries"];
+                };
+            };
+            /** @description The request is malformed, or its query cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource does not exist, or belongs to another client */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    "retry-webhook-delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unique identifier of a webhook delivery */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, pending again: a fresh set of attempts has started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource does not exist, or belongs to another client */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is not ready */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
