@@ -1,4 +1,4 @@
-import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure, Context, log } from '@temporalio/activity';
 import type { Connector } from '../src/connectors/connector.js';
 import { UpstreamError } from '../src/connectors/errors.js';
 import type { ConnectorRegistry } from '../src/connectors/registry.js';
@@ -84,6 +84,10 @@ export function createPullActivities({ store, connectors }: PullActivityDeps) {
         log.info('Resuming pull from its checkpoint', { pullOperationId, page: state.pagesCommitted + 1, attempt: context.info.attempt, lastHeartbeat: reported });
       }
 
+      // Cancelled: stop before the next page; an aborted request is the cancellation, not an upstream failure.
+      const throwIfCancelled = () => {
+        if (context.cancellationSignal.aborted) throw new CancelledFailure(`Pull cancelled after ${state.pagesCommitted} committed pages`);
+      };
       const beat = () => context.heartbeat({ pagesCommitted: state.pagesCommitted, checkpoint: state.cursor } satisfies PullHeartbeat);
       const guard = new UpstreamGuard({
         store,
@@ -105,6 +109,7 @@ export function createPullActivities({ store, connectors }: PullActivityDeps) {
         await guard.enter();
         do {
           const where = `${pull.data_type} page ${state.pagesCommitted + 1}`;
+          throwIfCancelled();
           await guard.beforeRequest();
           const page = await connector
             .pullPage(params, {
@@ -114,6 +119,7 @@ export function createPullActivities({ store, connectors }: PullActivityDeps) {
               signal: context.cancellationSignal,
             })
             .catch((error: unknown) => {
+              throwIfCancelled();
               throw error instanceof UpstreamError ? new UpstreamError(error.kind, `${error.message} (${where})`, { ...error.options, cause: error }) : error;
             });
           const prepared = preparePage(page.records, where);

@@ -1,8 +1,12 @@
 // Deterministic workflow code: no I/O, no clocks, no randomness. Activities are imported as types only.
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
+  CancellationScope,
+  ContinueAsNew,
   continueAsNew,
+  isCancellation,
   log,
   proxyActivities,
   TimeoutFailure,
@@ -60,15 +64,16 @@ export async function refreshDataType(input: RefreshDataTypeInput): Promise<Refr
       maximumInterval: '1 minute',
       maximumAttempts: input.options.maxAttempts,
     },
+    // On cancellation, wait for the batch to stop (at its next page) so that the counts are final.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
 
-  if (!input.resumed) {
-    const { clientId, companyId, connectionId, dataType, requestedAt } = input;
-    await bookkeeping.beginPull({ pullOperationId, clientId, companyId, connectionId, dataType, requestedAt, fullPull: input.fullPull ?? false });
-    setPullStatus('Fetching');
-  }
-
   try {
+    if (!input.resumed) {
+      const { clientId, companyId, connectionId, dataType, requestedAt } = input;
+      await bookkeeping.beginPull({ pullOperationId, clientId, companyId, connectionId, dataType, requestedAt, fullPull: input.fullPull ?? false });
+      setPullStatus('Fetching');
+    }
     for (;;) {
       const batch = await pullPages(pullOperationId, input.options.batchSeconds);
       if (batch.done) break;
@@ -78,6 +83,15 @@ export async function refreshDataType(input: RefreshDataTypeInput): Promise<Refr
       }
     }
   } catch (error) {
+    // Continuing as new is thrown, too: it is not a failure.
+    if (error instanceof ContinueAsNew) throw error;
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(async () => {
+        await bookkeeping.failPull({ pullOperationId, status: 'Cancelled', errorMessage: 'Cancelled on request; the pages committed before are kept' });
+        setPullStatus('Cancelled');
+      });
+      throw error;
+    }
     const { status, message } = endStatusOf(error);
     await bookkeeping.failPull({ pullOperationId, status, errorMessage: message });
     setPullStatus(status);

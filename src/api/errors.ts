@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { QueryError } from '../query/index.js';
-import { InvalidRequestError, NotFoundError } from '../services/errors.js';
+import { ConflictError, InvalidRequestError, NotFoundError } from '../services/errors.js';
 import { correlationIdOf } from './correlation.js';
 
 /** One problem with a request, in Codat's `validation.errors` shape. */
@@ -41,6 +41,7 @@ function statusOf(error: unknown): { statusCode: number; message: string; servic
   if (error instanceof ApiError) return { statusCode: error.statusCode, message: error.message, service: error.service };
   if (error instanceof NotFoundError) return { statusCode: 404, message: error.message, service: 'PublicApi' };
   if (error instanceof InvalidRequestError) return { statusCode: 400, message: error.message, service: 'PublicApi' };
+  if (error instanceof ConflictError) return { statusCode: 409, message: error.message, service: 'PublicApi' };
   if (error instanceof QueryError) return { statusCode: 400, message: error.message, service: 'PullApi' };
   // Errors raised by Express itself and its body parser carry a 4xx `status` (malformed JSON, too large).
   const status = (error as { status?: unknown })?.status;

@@ -3,3 +3,4 @@ export * from './data-types.js';
 export * from './pull-status.js';
 export * from './refresh.js';
 export * from './sync-settings.js';
+export * from './prerequisites.js';

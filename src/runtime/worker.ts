@@ -2,7 +2,7 @@ import type { Worker } from '@temporalio/worker';
 import type { ConnectorRegistry } from '../connectors/registry.js';
 import type { WebhookRetryOptions } from '../domain/events.js';
 import type { Store } from '../store/index.js';
-import { connectWorker, type TemporalTarget } from '../temporal/connection.js';
+import { connectClient, connectWorker, type TemporalTarget } from '../temporal/connection.js';
 import { createRefreshWorker } from '../temporal/worker.js';
 
 export interface WorkerDeps {
@@ -28,15 +28,20 @@ export interface RunningWorker {
 /** Connects a worker and starts it polling. */
 export async function startWorker(deps: WorkerDeps): Promise<RunningWorker> {
   const connection = await connectWorker(deps.temporal);
+  // Company and connection refreshes start data-type refreshes from activities, through a client of their own.
+  const client = await connectClient(deps.temporal);
   const worker = await createRefreshWorker({
     connection,
     namespace: deps.temporal.namespace,
     taskQueue: deps.taskQueue,
-    deps: { store: deps.store, connectors: deps.connectors, webhooks: deps.webhooks },
+    deps: { store: deps.store, connectors: deps.connectors, webhooks: deps.webhooks, temporal: { client, taskQueue: deps.taskQueue } },
     ...(deps.workflowBundlePath && { workflowBundlePath: deps.workflowBundlePath }),
     ...(deps.identity && { identity: deps.identity }),
   });
-  const done = worker.run().finally(() => connection.close());
+  const done = worker.run().finally(async () => {
+    await client.connection.close();
+    await connection.close();
+  });
   return {
     worker,
     done,

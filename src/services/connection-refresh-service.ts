@@ -1,9 +1,18 @@
 import { randomUUID } from 'node:crypto';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { ConnectorRegistry } from '../connectors/registry.js';
-import { isErrored, isInProgress } from '../domain/index.js';
+import { isErrored, isInProgress, type PullOptions } from '../domain/index.js';
 import type { PullOperationRow, RefreshJobRow, Store } from '../store/index.js';
-import { InvalidRequestError, NotFoundError } from './errors.js';
-import type { RefreshService } from './refresh-service.js';
+import { refreshConnectionWorkflowId, startRefreshConnection } from '../temporal/refresh-company.js';
+import { ConflictError, InvalidRequestError, NotFoundError } from './errors.js';
+
+export interface ConnectionRefreshDeps {
+  store: Store;
+  connectors: ConnectorRegistry;
+  temporal: Client;
+  taskQueue: string;
+  pullOptions: PullOptions;
+}
 
 export interface RefreshConnectionRequest {
   connectionId?: string | undefined;
@@ -28,15 +37,18 @@ export interface RefreshJob {
 }
 
 /**
- * The connection refresh API: a job pulls every data type the connection's connector offers, each as its own
- * refreshDataType pull (joining any already running). The job's statuses are read from those pulls.
+ * The connection refresh API: a job is a `refreshConnection` run that pulls every data type the connection
+ * offers, each as its own refreshDataType pull (joining any already running), linked to the job as it starts.
+ * The job's statuses are read from its run (still going?) and those pulls.
  */
 export class ConnectionRefreshService {
-  constructor(
-    private readonly store: Store,
-    private readonly connectors: ConnectorRegistry,
-    private readonly refreshes: RefreshService,
-  ) {}
+  private readonly store: Store;
+  private readonly connectors: ConnectorRegistry;
+
+  constructor(private readonly deps: ConnectionRefreshDeps) {
+    this.store = deps.store;
+    this.connectors = deps.connectors;
+  }
 
   async refresh(clientId: string, createdBy: string, connectionId: string, request: RefreshConnectionRequest): Promise<RefreshJob> {
     if (request.connectionId !== undefined && request.connectionId !== connectionId) {
@@ -62,10 +74,6 @@ export class ConnectionRefreshService {
       ? (JSON.parse(previous?.destination_parameters ?? '{}') as Record<string, unknown>)
       : (request.destinationParameters ?? {});
 
-    const pulls: PullOperationRow[] = [];
-    for (const dataType of connector.dataTypesOf?.(parsed.data) ?? connector.dataTypes) {
-      pulls.push(await this.refreshes.queueDataType({ clientId, companyId: connection.company_id, dataType, connectionId }));
-    }
     const job: RefreshJobRow = {
       id: randomUUID(),
       client_id: clientId,
@@ -76,23 +84,51 @@ export class ConnectionRefreshService {
       destination_parameters: JSON.stringify(destinationParameters),
       created_at: new Date().toISOString(),
     };
-    await this.store.refreshJobs.create(job, pulls.map((p) => p.id));
-    return describeJob(job, pulls);
+    await this.store.refreshJobs.create(job, []);
+    await startRefreshConnection(this.deps.temporal, this.deps.taskQueue, {
+      clientId,
+      companyId: connection.company_id,
+      connectionId,
+      jobId: job.id,
+      trigger: 'api',
+      options: this.deps.pullOptions,
+    });
+    return describeJob(job, [], true);
+  }
+
+  /** Stops a running job: its run is cancelled, and it cancels the pulls it started (each keeps what it committed). */
+  async cancel(clientId: string, jobId: string): Promise<RefreshJob> {
+    const job = await this.get(clientId, jobId);
+    if (!(await this.isRunning(jobId))) throw new ConflictError(`Job ${jobId} has already ended`);
+    await this.deps.temporal.workflow.getHandle(refreshConnectionWorkflowId(jobId)).cancel();
+    return job;
   }
 
   async get(clientId: string, jobId: string): Promise<RefreshJob> {
     const job = await this.store.refreshJobs.get(clientId, jobId);
     if (!job) throw new NotFoundError(`No job was found with ID ${jobId}`);
-    return describeJob(job, await this.store.refreshJobs.pullsOf(jobId));
+    return describeJob(job, await this.store.refreshJobs.pullsOf(jobId), await this.isRunning(jobId));
+  }
+
+  private async isRunning(jobId: string): Promise<boolean> {
+    try {
+      const { status } = await this.deps.temporal.workflow.getHandle(refreshConnectionWorkflowId(jobId)).describe();
+      return status.name === 'RUNNING';
+    } catch (error) {
+      // Gone from Temporal (retention) or never started: the job is over.
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
   }
 }
 
-function describeJob(job: RefreshJobRow, pulls: PullOperationRow[]): RefreshJob {
-  const running = pulls.some((p) => isInProgress(p.status));
+function describeJob(job: RefreshJobRow, pulls: PullOperationRow[], runIsGoing: boolean): RefreshJob {
+  // Between two pulls none may be running while the job still is.
+  const running = runIsGoing || pulls.some((p) => isInProgress(p.status));
   const failed = pulls.filter((p) => isErrored(p.status) || p.status === 'Cancelled');
   const written = pulls.some((p) => p.pages_committed > 0);
   const sourceStatus: SourceStatus = running
-    ? pulls.every((p) => p.status === 'Queued')
+    ? pulls.every((p) => p.status === 'Queued' || p.status === 'Initial')
       ? 'Queued'
       : 'Running'
     : failed.length > 0

@@ -8,3 +8,8 @@ export class NotFoundError extends Error {
 export class InvalidRequestError extends Error {
   override name = 'InvalidRequestError';
 }
+
+/** The request conflicts with the resource's state, e.g. cancelling a pull that has ended. */
+export class ConflictError extends Error {
+  override name = 'ConflictError';
+}

@@ -1,10 +1,11 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import type { ConnectorRegistry } from '../connectors/registry.js';
-import { type DataType, isInProgress, type PullOptions, typesToFetch } from '../domain/index.js';
+import { type ConnectorRegistry, offeredDataTypes } from '../connectors/registry.js';
+import { type DataType, isInProgress, type PullOptions } from '../domain/index.js';
 import { type ConnectionRow, type PullOperationRow, pullOperationFields, type Store } from '../store/index.js';
-import { startRefreshDataType } from '../temporal/refresh-data-type.js';
-import { NotFoundError } from './errors.js';
+import { startRefreshCompany } from '../temporal/refresh-company.js';
+import { cancelPullWorkflow } from '../temporal/refresh-data-type.js';
+import { startOrJoinPull } from '../temporal/start-or-join-pull.js';
+import { ConflictError, NotFoundError } from './errors.js';
 import { type ListRequest, toListing } from './listing.js';
 import { effectiveSyncSettings } from './sync-settings-service.js';
 
@@ -38,68 +39,46 @@ export class RefreshService {
     const connection = await this.connectionFor(request);
     const { settings } = await effectiveSyncSettings(this.deps.store, request.clientId, request.companyId);
     const fullPull = request.fullPull ?? settings.find((s) => s.dataType === request.dataType)?.fullPull ?? false;
-    // A run whose pull has just ended is still closing (one more workflow task): attaching to it would hand back
-    // a finished pull. Wait for it to close and start afresh; more than a couple of rounds means something odd.
-    for (let round = 0; ; round++) {
-      const { pull, handle } = await this.startOrAttach({ ...request, fullPull }, connection);
-      if (isInProgress(pull.status) || round >= 2) return pull;
-      await Promise.race([handle.result().catch(() => undefined), sleep(10_000)]);
-    }
+    const pull = await startOrJoinPull({ client: this.deps.temporal, taskQueue: this.deps.taskQueue }, this.deps.store, {
+      clientId: request.clientId,
+      companyId: request.companyId,
+      connectionId: connection.id,
+      dataType: request.dataType,
+      options: this.deps.pullOptions,
+      fullPull,
+    });
+    // The store scopes reads by client: return the row as the client sees it.
+    return (await this.deps.store.pullOperations.get(request.clientId, request.companyId, pull.id)) ?? pull;
   }
 
   /**
-   * Codat's "refresh all": every data type whose sync setting has fetchOnFirstLink, on every linked connection
-   * that offers it, started in syncOrder. Types already being pulled are joined, not started twice. Returns
-   * the pull operations, which the 204 does not show but logs and tests can.
+   * Codat's "refresh all" (and company scopes): one `refreshCompany` run pulls every data type whose sync
+   * setting has fetchOnFirstLink (or the ones given) on every linked connection that offers it, in syncOrder,
+   * with bounded concurrency and prerequisites. A company refresh already running is joined, and so is any
+   * data type already being pulled. Returns the run's workflow id.
    */
-  async queueAll(clientId: string, companyId: string): Promise<PullOperationRow[]> {
+  async queueAll(clientId: string, companyId: string, dataTypes?: DataType[]): Promise<{ workflowId: string }> {
     await this.requireCompany(clientId, companyId);
-    const { settings } = await effectiveSyncSettings(this.deps.store, clientId, companyId);
-    const connections = (await this.deps.store.companies.listConnections(clientId, companyId)).filter((c) => c.status === 'Linked');
-    const pulls: PullOperationRow[] = [];
-    for (const dataType of typesToFetch(settings)) {
-      const fullPull = settings.find((s) => s.dataType === dataType)?.fullPull ?? false;
-      for (const connection of connections.filter((c) => this.offers(c, dataType))) {
-        pulls.push((await this.startOrAttach({ clientId, companyId, dataType, fullPull }, connection)).pull);
-      }
-    }
-    return pulls;
-  }
-
-  /** Whether the connection's connector, as this connection configures it, serves the data type. */
-  private offers(connection: ConnectionRow, dataType: DataType): boolean {
-    const connector = this.deps.connectors.get(connection.platform_key);
-    if (!connector) return false;
-    const params = connector.parameters.safeParse(JSON.parse(connection.parameters));
-    // Invalid parameters: let the pull start and fail with a message that says what is wrong with them.
-    const offered = params.success ? (connector.dataTypesOf?.(params.data) ?? connector.dataTypes) : connector.dataTypes;
-    return offered.includes(dataType);
-  }
-
-  private async startOrAttach(request: QueueDataTypeRequest, connection: ConnectionRow) {
-    const { store } = this.deps;
-    const requestedAt = new Date().toISOString();
-    const handle = await startRefreshDataType(this.deps.temporal, this.deps.taskQueue, {
-      clientId: request.clientId,
-      companyId: request.companyId,
-      connectionId: connection.id,
-      dataType: request.dataType,
-      requestedAt,
+    const handle = await startRefreshCompany(this.deps.temporal, this.deps.taskQueue, {
+      clientId,
+      companyId,
+      ...(dataTypes && { dataTypes }),
+      trigger: 'api',
       options: this.deps.pullOptions,
-      fullPull: request.fullPull ?? false,
     });
-    const pullOperationId = handle.firstExecutionRunId;
-    await store.pullOperations.createIfMissing({
-      id: pullOperationId,
-      clientId: request.clientId,
-      companyId: request.companyId,
-      connectionId: connection.id,
-      dataType: request.dataType,
-      requestedAt,
-    });
-    const pull = await store.pullOperations.get(request.clientId, request.companyId, pullOperationId);
-    if (!pull) throw new Error(`Pull operation ${pullOperationId} vanished right after it was recorded`);
-    return { pull, handle };
+    return { workflowId: handle.workflowId };
+  }
+
+  /** Asks a running pull to stop: it stops at its next page, keeps what it committed and ends Cancelled. */
+  async cancelPull(clientId: string, companyId: string, pullOperationId: string): Promise<PullOperationRow> {
+    const pull = await this.getPullOperation(clientId, companyId, pullOperationId);
+    if (!isInProgress(pull.status)) throw new ConflictError(`Pull operation ${pullOperationId} has already ended (${pull.status})`);
+    await cancelPullWorkflow(this.deps.temporal, pull);
+    return pull;
+  }
+
+  private offers(connection: ConnectionRow, dataType: DataType): boolean {
+    return offeredDataTypes(this.deps.connectors, connection).includes(dataType);
   }
 
   async getPullOperation(clientId: string, companyId: string, pullOperationId: string): Promise<PullOperationRow> {

@@ -59,6 +59,8 @@ export class ScopeRefreshService {
       }
       return { scope: scopeText, pulls };
     }
-    return { scope: scopeText, pulls: await this.refreshes.queueAll(clientId, scope.companyId) };
+    // The company refresh workflow starts the pulls as its concurrency allows: none is known yet.
+    await this.refreshes.queueAll(clientId, scope.companyId);
+    return { scope: scopeText, pulls: [] };
   }
 }

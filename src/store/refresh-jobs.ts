@@ -17,6 +17,15 @@ export class RefreshJobStore {
     });
   }
 
+  /** Links a pull the job's workflow started or joined; linking twice is a no-op. */
+  async addPull(jobId: string, pullOperationId: string): Promise<void> {
+    await this.db
+      .insertInto('refresh_job_pulls')
+      .values({ job_id: jobId, pull_operation_id: pullOperationId })
+      .onConflict((oc) => oc.columns(['job_id', 'pull_operation_id']).doNothing())
+      .execute();
+  }
+
   async get(clientId: string, jobId: string): Promise<RefreshJobRow | undefined> {
     return this.db.selectFrom('refresh_jobs').selectAll().where('client_id', '=', clientId).where('id', '=', jobId).executeTakeFirst();
   }

@@ -1,9 +1,16 @@
-import type { SyncSetting } from '../domain/index.js';
+import { defaultSyncSettings, type SyncSetting } from '../domain/index.js';
 import type { Db } from './database.js';
 
 /** Sync settings lists, stored whole. Validation happens before they get here. */
 export class SyncSettingsStore {
   constructor(private readonly db: Db) {}
+
+  /** What applies to a company: its own settings, else its client's, else the defaults. */
+  async effective(clientId: string, companyId: string): Promise<{ settings: SyncSetting[]; own: boolean }> {
+    const own = await this.forCompany(companyId);
+    if (own) return { settings: own, own: true };
+    return { settings: (await this.forClient(clientId)) ?? defaultSyncSettings(), own: false };
+  }
 
   async forClient(clientId: string): Promise<SyncSetting[] | undefined> {
     const row = await this.db.selectFrom('client_sync_settings').select('settings').where('client_id', '=', clientId).executeTakeFirst();

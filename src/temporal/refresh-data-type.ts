@@ -1,6 +1,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { refreshDataType } from '../../workflows/index.js';
 import type { RefreshDataTypeInput } from '../domain/index.js';
+import type { PullOperationRow } from '../store/index.js';
 import { CompanyId, ConnectionId, DataType, PullStatus, RefreshKind } from './search-attributes.js';
 
 /** One open refresh per company, connection and data type: the id is what dedupes concurrent requests. */
@@ -32,4 +33,13 @@ export async function startRefreshDataType(
     memo: { clientId: input.clientId },
     staticSummary: `Refresh ${input.dataType} of company ${input.companyId} on connection ${input.connectionId}`,
   });
+}
+
+/**
+ * Requests cancellation of the run chain a pull operation belongs to (its id is the chain's first run id, so a
+ * later pull of the same type is never hit). The pull stops at its next page and ends Cancelled.
+ */
+export async function cancelPullWorkflow(client: Client, pull: Pick<PullOperationRow, 'id' | 'company_id' | 'connection_id' | 'data_type'>): Promise<void> {
+  const workflowId = refreshDataTypeWorkflowId({ companyId: pull.company_id, connectionId: pull.connection_id, dataType: pull.data_type });
+  await client.workflow.getHandle(workflowId, undefined, { firstExecutionRunId: pull.id }).cancel();
 }

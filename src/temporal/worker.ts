@@ -27,6 +27,9 @@ export function createRefreshWorker(options: RefreshWorkerOptions): Promise<Work
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities(options.deps),
     interceptors: { activity: [() => ({ inbound: new UpstreamErrorInterceptor() })] },
+    // Heartbeats carry cancellation back to activities: a cancelled pull learns of it within seconds, not
+    // the default 80% of its heartbeat timeout.
+    maxHeartbeatThrottleInterval: '3 seconds',
     ...(options.identity && { identity: options.identity }),
     ...options.tuning,
   });

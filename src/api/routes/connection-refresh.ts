@@ -21,6 +21,12 @@ export const connectionRefreshOperations = {
     success: { status: 200, description: 'The job, with its source and destination status', schema: RefreshJobResponseSchema },
     errors: [404],
   }),
+  cancel: defineOperation({
+    operationId: 'cancel-refresh-job', summary: 'Cancel refresh job', tags, method: 'post', path: '/api/v1/jobs/{jobId}/cancel',
+    params: z.object({ jobId: z.string().meta({ format: 'uuid' }) }),
+    success: { status: 202, description: 'Cancellation requested: each running pull stops at its next page and ends Cancelled', schema: RefreshJobResponseSchema },
+    errors: [404, 409],
+  }),
 };
 
 export function connectionRefreshRoutes(jobs: ConnectionRefreshService): Router {
@@ -30,5 +36,9 @@ export function connectionRefreshRoutes(jobs: ConnectionRefreshService): Router 
     code: 200,
   }));
   bindOperation(router, connectionRefreshOperations.job, async ({ params, clientId }) => ({ body: toRefreshJob(await jobs.get(clientId, params.jobId)), code: 200 }));
+  bindOperation(router, connectionRefreshOperations.cancel, async ({ params, clientId }) => ({
+    body: toRefreshJob(await jobs.cancel(clientId, params.jobId)),
+    code: 202,
+  }));
   return router;
 }

@@ -57,6 +57,20 @@ export const refreshDataOperations = {
     success: { status: 200, description: 'The pull operation', schema: PullOperationSchema },
     errors: [404],
   }),
+  cancel: defineOperation({
+    operationId: 'cancel-pull-operation',
+    summary: 'Cancel pull operation',
+    tags,
+    method: 'post',
+    path: '/companies/{companyId}/data/history/{datasetId}/cancel',
+    params: z.object({ companyId, datasetId }),
+    success: {
+      status: 202,
+      description: 'Cancellation requested: the pull stops at its next page, keeps the pages it committed and ends Cancelled',
+      schema: PullOperationSchema,
+    },
+    errors: [404, 409],
+  }),
   dataStatus: defineOperation({
     operationId: 'get-company-data-status',
     summary: 'Get data status',
@@ -87,6 +101,10 @@ export function refreshDataRoutes(refreshes: RefreshService): Router {
         ...(query.full && { fullPull: query.full === 'true' }),
       }),
     ),
+  );
+
+  bindOperation(router, ops.cancel, async ({ params, clientId }) =>
+    toPullOperation(await refreshes.cancelPull(clientId, params.companyId, params.datasetId)),
   );
 
   bindOperation(router, ops.history, async ({ params, query, clientId }) => {
