@@ -3,20 +3,30 @@
 //   RECORD_HISTORIES=1 npx vitest run test/replay.test.ts
 // and commit them next to the old ones (keep the old ones: workflows started by old code must still replay).
 import { execFileSync } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import type { PullOperation } from '../src/api/wire.js';
 import { resolveTemporalCli } from '../src/temporal/cli-path.js';
+import { refreshCompanyWorkflowId } from '../src/temporal/refresh-company.js';
 import { refreshDataTypeWorkflowId } from '../src/temporal/refresh-data-type.js';
 import { eventually, startHarness } from './support/harness.js';
 import { quietTemporalRuntime } from './support/temporal-runtime.js';
 
 const historiesDir = fileURLToPath(new URL('./histories/', import.meta.url));
 
+// Writes a fixture once: existing ones are kept, since workflows started by old code must still replay.
+async function record(workflowId: string, name: string): Promise<void> {
+  const path = `${historiesDir}${name}.json`;
+  if (await stat(path).then(() => true, () => false)) return;
+  // The CLI's JSON is the format Temporal documents for replay fixtures.
+  const json = execFileSync(resolveTemporalCli(), ['workflow', 'show', '--address', inject('temporalAddress'), '--workflow-id', workflowId, '--output', 'json']);
+  await writeFile(path, json);
+}
+
 describe.runIf(process.env.RECORD_HISTORIES === '1')('recording histories', () => {
-  it('records a completed pull and a failed one', async () => {
+  it('records completed, failed and cancelled pulls, and a company refresh', async () => {
     const h = await startHarness({ sandbox: { recordsPerDataType: 120, pageSize: 50 } });
     try {
       const failing = await h.addTenant({ faults: [{ kind: 'malformed', afterPages: 1, message: 'Ledger closed for year-end maintenance' }] });
@@ -28,12 +38,22 @@ describe.runIf(process.env.RECORD_HISTORIES === '1')('recording histories', () =
         const handle = h.temporal.workflow.getHandle(refreshDataTypeWorkflowId({ ...tenant, dataType }));
         await eventually(() => handle.describe(), (d) => d.status.name !== 'RUNNING');
         expect(queued.status).toBe(200);
-        // The CLI's JSON is the format Temporal documents for replay fixtures.
-        const json = execFileSync(resolveTemporalCli(), [
-          'workflow', 'show', '--address', inject('temporalAddress'), '--workflow-id', handle.workflowId, '--output', 'json',
-        ]);
-        await writeFile(`${historiesDir}${name}.json`, json);
+        await record(handle.workflowId, name);
       }
+
+      const slow = await h.addTenant({ recordsPerDataType: 1_000, pageSize: 10, latencyMs: 100 });
+      const queued = await h.request<PullOperation>('POST', `/companies/${slow.companyId}/data/queue/bills`, { apiKey: slow.apiKey });
+      await eventually(() => h.store.pullOperations.getById(queued.body.id), (p) => (p?.pages_committed ?? 0) >= 2);
+      await h.request('POST', `/companies/${slow.companyId}/data/history/${queued.body.id}/cancel`, { apiKey: slow.apiKey });
+      const cancelled = h.temporal.workflow.getHandle(refreshDataTypeWorkflowId({ ...slow, dataType: 'bills' }));
+      await eventually(() => cancelled.describe(), (d) => d.status.name !== 'RUNNING');
+      await record(cancelled.workflowId, 'refresh-data-type-cancelled');
+
+      const company = await h.addTenant({ recordsPerDataType: 20, pageSize: 10, faults: [{ kind: 'malformed', dataTypes: ['suppliers'] }] });
+      expect((await h.request('POST', `/companies/${company.companyId}/data/all`, { apiKey: company.apiKey })).status).toBe(204);
+      const refresh = h.temporal.workflow.getHandle(refreshCompanyWorkflowId(company.companyId));
+      await refresh.result();
+      await record(refresh.workflowId, 'refresh-company-with-prerequisite-not-met');
     } finally {
       await h.close();
     }
@@ -44,7 +64,7 @@ describe('replaying recorded histories', async () => {
   const files = (await readdir(historiesDir)).filter((f) => f.endsWith('.json')).sort();
 
   it('has fixtures to replay', () => {
-    expect(files.length).toBeGreaterThanOrEqual(2);
+    expect(files.length).toBeGreaterThanOrEqual(4);
   });
 
   it.each(files)('%s replays deterministically', async (file) => {
