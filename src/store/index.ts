@@ -5,6 +5,7 @@ import { PullSlotStore } from './pull-slots.js';
 import { RecordStore } from './records.js';
 import { RateLimitStore } from './rate-limits.js';
 import { RefreshJobStore } from './refresh-jobs.js';
+import { ScheduleStore } from './schedules.js';
 import { SyncSettingsStore } from './sync-settings.js';
 import { TenantStore } from './tenants.js';
 import { WebhookStore } from './webhooks.js';
@@ -32,6 +33,7 @@ export interface Store {
   refreshJobs: RefreshJobStore;
   rateLimits: RateLimitStore;
   pullSlots: PullSlotStore;
+  schedules: ScheduleStore;
   webhooks: WebhookStore;
   close(): Promise<void>;
 }
@@ -52,6 +54,7 @@ export async function openStore(databaseUrl: string, options: { poolSize?: numbe
     refreshJobs: new RefreshJobStore(db),
     rateLimits: new RateLimitStore(db),
     pullSlots: new PullSlotStore(db),
+    schedules: new ScheduleStore(db),
     webhooks: new WebhookStore(db),
     close: () => db.destroy(),
   };

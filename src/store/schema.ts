@@ -110,6 +110,13 @@ export interface ClientSyncSettingsTable {
   updated_at: string;
 }
 
+/** One of a company's Temporal Schedules (see migration 0007). */
+export interface CompanySchedulesTable {
+  company_id: string;
+  schedule_id: string;
+  created_at: string;
+}
+
 export interface CompanySyncSettingsTable {
   company_id: string;
   settings: string;
@@ -166,6 +173,7 @@ export interface Database {
   records: RecordsTable;
   client_sync_settings: ClientSyncSettingsTable;
   company_sync_settings: CompanySyncSettingsTable;
+  company_schedules: CompanySchedulesTable;
   refresh_jobs: RefreshJobsTable;
   refresh_job_pulls: RefreshJobPullsTable;
   request_windows: RequestWindowsTable;

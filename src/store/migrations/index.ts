@@ -5,6 +5,7 @@ import { connectionRefreshJobs } from './0003-connection-refresh-jobs.js';
 import { rateLimits } from './0004-rate-limits.js';
 import { pullEngine } from './0005-pull-engine.js';
 import { webhooks } from './0006-webhooks.js';
+import { schedules } from './0007-schedules.js';
 
 // Versioned migrations in apply order. Names sort lexically; never rename or edit one that has shipped.
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0004-rate-limits': rateLimits,
   '0005-pull-engine': pullEngine,
   '0006-webhooks': webhooks,
+  '0007-schedules': schedules,
 };
 
 export const migrationProvider: MigrationProvider = {
