@@ -4,6 +4,7 @@ import {
   CancellationScope,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   upsertSearchAttributes,
   uuid4,
@@ -18,6 +19,7 @@ import {
   type RefreshCompanyResult,
 } from '../src/domain/index.js';
 import { PullStatus } from '../src/temporal/search-attributes.js';
+import { publish } from './events.js';
 import { Slots } from './slots.js';
 
 const DEFAULT_PER_COMPANY = 4;
@@ -92,13 +94,18 @@ export async function refreshCompany(input: RefreshCompanyInput): Promise<Refres
     const { summary, status } = summarise(results);
     upsertSearchAttributes([{ key: PullStatus, value: status }]);
     log.info('Refresh ended', { companyId: input.companyId, connectionId: input.connectionId, summary });
-    return {
+    const result: RefreshCompanyResult = {
       companyId: input.companyId,
       ...(input.connectionId && { connectionId: input.connectionId }),
       ...(input.jobId && { jobId: input.jobId }),
       outcomes: results,
       summary,
     };
+    // Runs started before webhooks existed replay without publishing.
+    if (patched('webhook-events')) {
+      await publish({ type: input.jobId ? 'connection.refresh.completed' : 'company.refresh.completed', clientId: input.clientId, result });
+    }
+    return result;
   } catch (error) {
     if (isCancellation(error)) {
       // Stop what this refresh started; each pull keeps the pages it committed and ends Cancelled.

@@ -8,6 +8,7 @@ import {
   continueAsNew,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   TimeoutFailure,
   upsertSearchAttributes,
@@ -22,6 +23,7 @@ import {
   type UnsuccessfulEndStatus,
 } from '../src/domain/index.js';
 import { PullStatus } from '../src/temporal/search-attributes.js';
+import { publish } from './events.js';
 
 // Store bookkeeping: quick, and retried until the database is back.
 const bookkeeping = proxyActivities<Activities>({
@@ -68,6 +70,11 @@ export async function refreshDataType(input: RefreshDataTypeInput): Promise<Refr
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
 
+  // Tells webhook consumers the pull ended. Runs started before webhooks existed replay without it.
+  const publishEnd = async () => {
+    if (patched('webhook-events')) await publish({ type: 'read.completed', clientId: input.clientId, datasetId: pullOperationId });
+  };
+
   try {
     if (!input.resumed) {
       const { clientId, companyId, connectionId, dataType, requestedAt } = input;
@@ -89,12 +96,14 @@ export async function refreshDataType(input: RefreshDataTypeInput): Promise<Refr
       await CancellationScope.nonCancellable(async () => {
         await bookkeeping.failPull({ pullOperationId, status: 'Cancelled', errorMessage: 'Cancelled on request; the pages committed before are kept' });
         setPullStatus('Cancelled');
+        await publishEnd();
       });
       throw error;
     }
     const { status, message } = endStatusOf(error);
     await bookkeeping.failPull({ pullOperationId, status, errorMessage: message });
     setPullStatus(status);
+    await publishEnd();
     log.warn('Pull ended unsuccessfully', { pullOperationId, status, message });
     // Fail the run so that it shows as failed in the Web UI; the pull's own record says why.
     throw ApplicationFailure.nonRetryable(message, status);
@@ -102,5 +111,6 @@ export async function refreshDataType(input: RefreshDataTypeInput): Promise<Refr
 
   const recordsFetched = await bookkeeping.completePull(pullOperationId);
   setPullStatus('Complete');
+  await publishEnd();
   return { pullOperationId, status: 'Complete', recordsFetched };
 }
