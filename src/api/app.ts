@@ -8,6 +8,7 @@ import type { CompanyService } from '../services/company-service.js';
 import type { ConnectionRefreshService } from '../services/connection-refresh-service.js';
 import { RecordsService } from '../services/records-service.js';
 import type { RefreshService } from '../services/refresh-service.js';
+import type { ScheduleService } from '../services/schedule-service.js';
 import type { ScopeRefreshService } from '../services/scope-refresh-service.js';
 import type { SyncSettingsService } from '../services/sync-settings-service.js';
 import type { WebhookService } from '../services/webhook-service.js';
@@ -21,6 +22,7 @@ import { companyOperations, companyRoutes } from './routes/companies.js';
 import { connectionRefreshOperations, connectionRefreshRoutes } from './routes/connection-refresh.js';
 import { recordOperations, recordRoutes } from './routes/records.js';
 import { refreshDataOperations, refreshDataRoutes } from './routes/refresh-data.js';
+import { scheduleOperations, scheduleRoutes } from './routes/schedules.js';
 import { scopeRefreshOperations, scopeRefreshRoutes } from './routes/scope-refresh.js';
 import { syncSettingsOperations, syncSettingsRoutes } from './routes/sync-settings.js';
 import { webhookOperations, webhookRoutes } from './routes/webhooks.js';
@@ -34,6 +36,7 @@ export const operations = [
   ...Object.values(connectionRefreshOperations),
   ...Object.values(scopeRefreshOperations),
   ...Object.values(webhookOperations),
+  ...Object.values(scheduleOperations),
 ];
 
 export interface ApiDeps {
@@ -44,6 +47,7 @@ export interface ApiDeps {
   connectionRefreshes: ConnectionRefreshService;
   scopeRefreshes: ScopeRefreshService;
   webhooks: WebhookService;
+  schedules: ScheduleService;
   /** Defaults to one reading `store`. */
   records?: RecordsService;
   connectors: ConnectorRegistry;
@@ -54,7 +58,7 @@ export interface ApiDeps {
 
 /** The HTTP API. It starts work through Temporal and reads state from the store; it holds none itself. */
 export function createApp(deps: ApiDeps): Express {
-  const { store, refreshes, companies, syncSettings, connectionRefreshes, scopeRefreshes, webhooks, connectors, serviceToken, logger } = deps;
+  const { store, refreshes, companies, syncSettings, connectionRefreshes, scopeRefreshes, webhooks, schedules, connectors, serviceToken, logger } = deps;
   const { rateLimitPerMinute = 0, records = new RecordsService(store) } = deps;
   const openApiDocument = buildOpenApiDocument(operations);
   const app = express();
@@ -87,6 +91,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(connectionRefreshRoutes(connectionRefreshes));
   app.use(scopeRefreshRoutes(scopeRefreshes));
   app.use(webhookRoutes(webhooks));
+  app.use(scheduleRoutes(schedules));
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
   return app;

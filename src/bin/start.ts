@@ -8,6 +8,7 @@ import { ensureDemoTenant } from '../demo/seed.js';
 import { createLogger, installTemporalLogger } from '../logging/logger.js';
 import { startApiServer } from '../runtime/api-server.js';
 import { runUntilSignal } from '../runtime/shutdown.js';
+import { ScheduleService } from '../services/schedule-service.js';
 import { startWorker } from '../runtime/worker.js';
 import { openStore, redactDatabaseUrl } from '../store/index.js';
 import { connectClient } from '../temporal/connection.js';
@@ -56,6 +57,9 @@ await runUntilSignal(logger, async (onStop) => {
   onStop(() => temporal.connection.close());
   const api = await startApiServer({ config, store, temporal, connectors, logger });
   onStop(() => api.close());
+  // The demo company's schedules as its sync settings make them (every start brings them up to date), so that
+  // the Web UI's Schedules page has one to show.
+  await new ScheduleService({ store, temporal, taskQueue: config.temporal.taskQueue, pullOptions: config.pull }).syncCompany(demo.clientId, demo.companyId);
 
   const auth = Buffer.from(demo.apiKey).toString('base64');
   console.log(`

@@ -14,6 +14,10 @@ export interface SyncSetting {
   isLocked?: boolean | undefined;
   /** Sluice's addition: every pull of this type reads everything and flags records gone from the source. */
   fullPull?: boolean | undefined;
+  /** Sluice's addition: refresh at the times this cron expression names (e.g. `0 2 * * *`) instead of every syncSchedule hours. */
+  syncCron?: string | undefined;
+  /** Sluice's addition: the IANA time zone syncCron is read in; UTC when unset. */
+  syncTimeZone?: string | undefined;
 }
 
 const REPORTS: readonly DataType[] = ['balanceSheet', 'profitAndLoss', 'cashFlowStatement'];

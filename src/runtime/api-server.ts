@@ -8,6 +8,7 @@ import type { ConnectorRegistry } from '../connectors/registry.js';
 import { CompanyService } from '../services/company-service.js';
 import { ConnectionRefreshService } from '../services/connection-refresh-service.js';
 import { RefreshService } from '../services/refresh-service.js';
+import { ScheduleService } from '../services/schedule-service.js';
 import { ScopeRefreshService } from '../services/scope-refresh-service.js';
 import { SyncSettingsService } from '../services/sync-settings-service.js';
 import { WebhookService } from '../services/webhook-service.js';
@@ -36,14 +37,16 @@ export async function startApiServer({ config, store, temporal, connectors, logg
     pullOptions: config.pull,
   });
   const connectionRefreshes = new ConnectionRefreshService(store, connectors, refreshes);
+  const schedules = new ScheduleService({ store, temporal, taskQueue: config.temporal.taskQueue, pullOptions: config.pull });
   const app = createApp({
     store,
     refreshes,
-    companies: new CompanyService(store, connectors),
-    syncSettings: new SyncSettingsService(store),
+    companies: new CompanyService(store, connectors, schedules),
+    syncSettings: new SyncSettingsService(store, schedules),
     connectionRefreshes,
     scopeRefreshes: new ScopeRefreshService(refreshes, connectionRefreshes),
     webhooks: new WebhookService({ store, temporal, taskQueue: config.temporal.taskQueue, retry: config.webhooks }),
+    schedules,
     connectors,
     serviceToken: config.api.serviceToken,
     rateLimitPerMinute: config.api.rateLimitPerMinute,

@@ -2,6 +2,7 @@ import type { ConnectorRegistry } from '../connectors/registry.js';
 import { type CompanyRow, companyFields, type ConnectionRow, connectionFields, type Store } from '../store/index.js';
 import { InvalidRequestError, NotFoundError } from './errors.js';
 import { type ListRequest, toListing } from './listing.js';
+import type { ScheduleService } from './schedule-service.js';
 
 export interface CompanyWithConnections {
   company: CompanyRow;
@@ -13,10 +14,20 @@ export class CompanyService {
   constructor(
     private readonly store: Store,
     private readonly connectors: ConnectorRegistry,
+    /** Creates and deletes companies' Temporal Schedules with them; unset, companies have none. */
+    private readonly schedules?: ScheduleService,
   ) {}
 
+  /** Creates the company and the schedules its (client's) sync settings call for; without them, no company either. */
   async create(clientId: string, name: string, description?: string): Promise<CompanyWithConnections> {
     const company = await this.store.companies.createCompany(clientId, name, description ?? null);
+    try {
+      await this.schedules?.syncCompany(clientId, company.id);
+    } catch (error) {
+      await this.schedules?.deleteCompanySchedules(company.id).catch(() => undefined);
+      await this.store.companies.deleteCompany(clientId, company.id);
+      throw error;
+    }
     return { company, connections: [] };
   }
 
@@ -32,7 +43,10 @@ export class CompanyService {
     return { company, connections: await this.store.companies.listConnections(clientId, companyId) };
   }
 
+  /** Deletes the company's schedules first: if that fails, the company stays, and deleting it again finishes the job. */
   async delete(clientId: string, companyId: string): Promise<void> {
+    if (!(await this.store.companies.getCompany(clientId, companyId))) throw new NotFoundError(`No company was found with ID ${companyId}`);
+    await this.schedules?.deleteCompanySchedules(companyId);
     if (!(await this.store.companies.deleteCompany(clientId, companyId))) throw new NotFoundError(`No company was found with ID ${companyId}`);
   }
 

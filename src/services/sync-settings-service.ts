@@ -1,6 +1,7 @@
 import { defaultSyncSettings, type SyncSetting } from '../domain/index.js';
 import type { Store } from '../store/index.js';
 import { InvalidRequestError, NotFoundError } from './errors.js';
+import type { ScheduleService } from './schedule-service.js';
 
 /** The settings that apply to a company: its own, else its client's, else the defaults. */
 export async function effectiveSyncSettings(store: Store, clientId: string, companyId: string): Promise<{ settings: SyncSetting[]; own: boolean }> {
@@ -11,7 +12,11 @@ export async function effectiveSyncSettings(store: Store, clientId: string, comp
 
 /** Codat's client-wide (`/profile/syncSettings`) and per-company sync settings. */
 export class SyncSettingsService {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    /** Keeps companies' Temporal Schedules in step with their settings; unset, settings change nothing in Temporal. */
+    private readonly schedules?: ScheduleService,
+  ) {}
 
   async getForClient(clientId: string) {
     const stored = await this.store.syncSettings.forClient(clientId);
@@ -21,6 +26,7 @@ export class SyncSettingsService {
   async setForClient(clientId: string, body: { clientId: string; settings: SyncSetting[] }): Promise<void> {
     if (body.clientId !== clientId) throw new InvalidRequestError(`clientId ${body.clientId} is not the client of this API key`);
     await this.store.syncSettings.setForClient(clientId, body.settings);
+    await this.schedules?.syncClient(clientId);
   }
 
   async getForCompany(clientId: string, companyId: string) {
@@ -34,6 +40,7 @@ export class SyncSettingsService {
     await this.requireCompany(clientId, companyId);
     if (body.companyId !== companyId) throw new InvalidRequestError(`companyId ${body.companyId} in the body does not match the path`);
     await this.store.syncSettings.setForCompany(companyId, body.overridesDefaults ? body.settings : undefined);
+    await this.schedules?.syncCompany(clientId, companyId);
   }
 
   private async requireCompany(clientId: string, companyId: string) {

@@ -141,6 +141,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/companies/{companyId}/data/history/{datasetId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel pull operation */
+        post: operations["cancel-pull-operation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/companies/{companyId}/dataStatus": {
         parameters: {
             query?: never;
@@ -262,6 +279,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs/{jobId}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel refresh job */
+        post: operations["cancel-refresh-job"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/refresh/{scope}": {
         parameters: {
             query?: never;
@@ -349,6 +383,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/companies/{companyId}/schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a company's schedules */
+        get: operations["list-company-schedules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/companies/{companyId}/schedules/{scheduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a schedule */
+        get: operations["get-company-schedule"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/companies/{companyId}/schedules/{scheduleId}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause a schedule */
+        post: operations["pause-company-schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/companies/{companyId}/schedules/{scheduleId}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a schedule */
+        post: operations["resume-company-schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/companies/{companyId}/schedules/{scheduleId}/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run a schedule's refresh now */
+        post: operations["trigger-company-schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/companies/{companyId}/schedules/{scheduleId}/backfill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Backfill a window of a schedule */
+        post: operations["backfill-company-schedule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -418,6 +554,16 @@ export interface components {
             isLocked?: boolean;
             /** @description Sluice: pull everything every time and flag records no longer at the source as deleted (default: incremental) */
             fullPull?: boolean;
+            /**
+             * @description Sluice: refresh at the times this cron expression names (minute hour day-of-month month day-of-week, or @hourly, @daily, @weekly, @monthly, @yearly) instead of every syncSchedule hours
+             * @example 0 2 * * *
+             */
+            syncCron?: string;
+            /**
+             * @description Sluice: the IANA time zone syncCron is read in (default UTC)
+             * @example Europe/London
+             */
+            syncTimeZone?: string;
         };
         SyncSettings: {
             /**
@@ -466,6 +612,40 @@ export interface components {
          * @enum {string}
          */
         WebhookEventType: "read.completed" | "company.refresh.completed" | "connection.refresh.completed";
+        /**
+         * @description The short id of a company schedule: "default" for the one most data types share (Temporal id company-refresh/{companyId}), or a data type whose sync setting gives it a schedule of its own (company-refresh/{companyId}/{dataType})
+         * @enum {string}
+         */
+        ScheduleKey: "default" | "accountTransactions" | "balanceSheet" | "bankAccounts" | "bankTransactions" | "billCreditNotes" | "billPayments" | "bills" | "cashFlowStatement" | "chartOfAccounts" | "company" | "creditNotes" | "customers" | "directCosts" | "directIncomes" | "invoices" | "itemReceipts" | "items" | "journalEntries" | "journals" | "paymentMethods" | "payments" | "profitAndLoss" | "purchaseOrders" | "salesOrders" | "suppliers" | "taxRates" | "trackingCategories" | "transfers" | "banking-accountBalances" | "banking-accounts" | "banking-transactionCategories" | "banking-transactions" | "commerce-companyInfo" | "commerce-customers" | "commerce-disputes" | "commerce-locations" | "commerce-orders" | "commerce-paymentMethods" | "commerce-payments" | "commerce-productCategories" | "commerce-products" | "commerce-taxComponents" | "commerce-transactions";
+        ScheduleNote: {
+            /** @description Why; shown with the schedule here and in the Web UI */
+            note?: string;
+        };
+        TriggerSchedule: {
+            /** @description Default ALLOW_ALL: run now even if a run is going (its pulls join those in flight) */
+            overlap?: components["schemas"]["ScheduleOverlapPolicy"];
+        };
+        /**
+         * @description What to do if a run of the schedule is still going: SKIP (start nothing), BUFFER_ONE (start one when it ends), BUFFER_ALL (start each in turn), ALLOW_ALL (start now, alongside it)
+         * @enum {string}
+         */
+        ScheduleOverlapPolicy: "SKIP" | "BUFFER_ONE" | "BUFFER_ALL" | "ALLOW_ALL";
+        BackfillSchedule: {
+            /**
+             * Format: date-time
+             * @description From this time (inclusive)
+             * @example 2024-05-01T00:00:00Z
+             */
+            start: string;
+            /**
+             * Format: date-time
+             * @description To this time
+             * @example 2024-05-02T00:00:00Z
+             */
+            end: string;
+            /** @description Default BUFFER_ALL: every run of the window, one after another */
+            overlap?: components["schemas"]["ScheduleOverlapPolicy"];
+        };
         Company: {
             /**
              * Format: uuid
@@ -881,6 +1061,78 @@ export interface components {
             error?: string;
             durationMs: number;
         };
+        Schedules: {
+            /** Format: uuid */
+            companyId: string;
+            schedules: components["schemas"]["Schedule"][];
+        };
+        /** @description A Temporal Schedule that refreshes the company as its sync settings say */
+        Schedule: {
+            id: components["schemas"]["ScheduleKey"];
+            /**
+             * @description The Temporal schedule's id, as the Web UI shows it
+             * @example company-refresh/8a210b68-6988-11ed-a1eb-0242ac120002
+             */
+            scheduleId: string;
+            /** Format: uuid */
+            companyId: string;
+            /** @description What each run refreshes; null: every data type whose sync setting has fetchOnFirstLink */
+            dataTypes: components["schemas"]["DataType"][] | null;
+            spec: components["schemas"]["ScheduleSpec"];
+            /** @description The overlap policy of scheduled runs: SKIP */
+            overlap: string;
+            paused: boolean;
+            /** @description Why it was paused or resumed */
+            note: string | null;
+            nextActionTimes: string[];
+            /** @description The latest runs started, oldest first (scheduled, triggered and backfilled) */
+            recentActions: {
+                /** @description The workflow id of the refreshCompany run (the schedule appends the action time) */
+                workflowId: string;
+                runId: string;
+                /**
+                 * Format: date-time
+                 * @description The time the run was due (with jitter)
+                 * @example 2022-11-14T11:18:37.279Z
+                 */
+                scheduledAt: string;
+                /**
+                 * Format: date-time
+                 * @description When it was started
+                 * @example 2022-11-14T11:18:37.279Z
+                 */
+                takenAt: string;
+            }[];
+            /** @description Runs started by the schedule that are still going */
+            runningWorkflows: {
+                /** @description The workflow id of the refreshCompany run (the schedule appends the action time) */
+                workflowId: string;
+                runId: string;
+            }[];
+            actionsTaken: number;
+            /** @description Runs not started because the previous one was still going */
+            actionsSkippedOverlap: number;
+            actionsMissedCatchupWindow: number;
+            /**
+             * Format: date-time
+             * @description When the schedule was created
+             * @example 2022-11-14T11:18:37.279Z
+             */
+            created: string;
+            updated: string | null;
+        };
+        ScheduleSpec: {
+            /** @description Every this many seconds (syncSchedule hours) */
+            intervalSeconds?: number;
+            /** @description Into each interval, derived from the schedule id so that companies spread over it */
+            offsetSeconds?: number;
+            /** @description At the times this cron expression names (syncCron) */
+            cron?: string;
+            /** @description The time zone of cron (syncTimeZone) */
+            timeZone?: string;
+            /** @description Each run starts up to this much later, at random */
+            jitterSeconds: number;
+        };
         CompanySyncSettingsOutput: {
             /**
              * Format: uuid
@@ -915,6 +1167,16 @@ export interface components {
             isLocked?: boolean;
             /** @description Sluice: pull everything every time and flag records no longer at the source as deleted (default: incremental) */
             fullPull?: boolean;
+            /**
+             * @description Sluice: refresh at the times this cron expression names (minute hour day-of-month month day-of-week, or @hourly, @daily, @weekly, @monthly, @yearly) instead of every syncSchedule hours
+             * @example 0 2 * * *
+             */
+            syncCron?: string;
+            /**
+             * @description Sluice: the IANA time zone syncCron is read in (default UTC)
+             * @example Europe/London
+             */
+            syncTimeZone?: string;
         };
         SyncSettingsOutput: {
             /**
@@ -1789,6 +2051,76 @@ export interface operations {
             };
         };
     };
+    "cancel-pull-operation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unique identifier of a company */
+                companyId: string;
+                /** @description Unique identifier of a pull operation (dataset) */
+                datasetId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancellation requested: the pull stops at its next page, keeps the pages it committed and ends Cancelled */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PullOperation"];
+                };
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource does not exist, or belongs to another client */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is not ready */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
     "get-company-data-status": {
         parameters: {
             query?: never;
@@ -2390,6 +2722,73 @@ export interface operations {
             };
         };
     };
+    "cancel-refresh-job": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancellation requested: each running pull stops at its next page and ends Cancelled */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefreshJobResponse"];
+                };
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource does not exist, or belongs to another client */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource is not ready */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
     trigger_refresh: {
         parameters: {
             query?: never;
@@ -2813,6 +3212,431 @@ export interface operations {
             };
             /** @description The resource is not ready */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    "list-company-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unique identifier of a company */
+                companyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Temporal Schedules its sync settings make, with their state and recent runs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedules"];
+                };
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource does not exist, or belongs to another client */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    "get-company-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unique identifier of a company */
+                companyId: string;
+                /** @description The short id of a company schedule: "default" for the one most data types share (Temporal id company-refresh/{companyId}), or a data type whose sync setting gives it a schedule of its own (company-refresh/{companyId}/{dataType}) */
+                scheduleId: components["schemas"]["ScheduleKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description The request is malformed, or its query cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource does not exist, or belongs to another client */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    "pause-company-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unique identifier of a company */
+                companyId: string;
+                /** @description The short id of a company schedule: "default" for the one most data types share (Temporal id company-refresh/{companyId}), or a data type whose sync setting gives it a schedule of its own (company-refresh/{companyId}/{dataType}) */
+                scheduleId: components["schemas"]["ScheduleKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleNote"];
+            };
+        };
+        responses: {
+            /** @description The paused schedule (settings changes keep it paused) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description The request is malformed, or its query cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource does not exist, or belongs to another client */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    "resume-company-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unique identifier of a company */
+                companyId: string;
+                /** @description The short id of a company schedule: "default" for the one most data types share (Temporal id company-refresh/{companyId}), or a data type whose sync setting gives it a schedule of its own (company-refresh/{companyId}/{dataType}) */
+                scheduleId: components["schemas"]["ScheduleKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScheduleNote"];
+            };
+        };
+        responses: {
+            /** @description The resumed schedule */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description The request is malformed, or its query cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource does not exist, or belongs to another client */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    "trigger-company-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unique identifier of a company */
+                companyId: string;
+                /** @description The short id of a company schedule: "default" for the one most data types share (Temporal id company-refresh/{companyId}), or a data type whose sync setting gives it a schedule of its own (company-refresh/{companyId}/{dataType}) */
+                scheduleId: components["schemas"]["ScheduleKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TriggerSchedule"];
+            };
+        };
+        responses: {
+            /** @description The run is being started (even if the schedule is paused); it shows in recentActions */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description The request is malformed, or its query cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource does not exist, or belongs to another client */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description An internal error occurred */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+        };
+    };
+    "backfill-company-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Unique identifier of a company */
+                companyId: string;
+                /** @description The short id of a company schedule: "default" for the one most data types share (Temporal id company-refresh/{companyId}), or a data type whose sync setting gives it a schedule of its own (company-refresh/{companyId}/{dataType}) */
+                scheduleId: components["schemas"]["ScheduleKey"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BackfillSchedule"];
+            };
+        };
+        responses: {
+            /** @description The runs the schedule would have started in the window are being started */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Schedule"];
+                };
+            };
+            /** @description The request is malformed, or its query cannot be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description No valid API key was sent */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorMessage"];
+                };
+            };
+            /** @description The resource does not exist, or belongs to another client */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,6 +2,7 @@
 // (/openapi.json is generated from these; nothing restates them by hand).
 import { z } from 'zod';
 import { DATA_TYPES, PULL_STATUSES } from '../../domain/index.js';
+import { cronProblem, timeZoneProblem } from '../../domain/schedule-cadence.js';
 
 const uuid = (description: string) => z.string().meta({ description, format: 'uuid', example: '8a210b68-6988-11ed-a1eb-0242ac120002' });
 const dateTime = (description: string) => z.string().meta({ description, format: 'date-time', example: '2022-11-14T11:18:37.279Z' });
@@ -189,8 +190,31 @@ export const SyncSettingSchema = z
     fullPull: z.boolean().optional().meta({
       description: 'Sluice: pull everything every time and flag records no longer at the source as deleted (default: incremental)',
     }),
+    syncCron: z
+      .string()
+      .max(100)
+      .superRefine((cron, ctx) => {
+        const problem = cronProblem(cron);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional()
+      .meta({
+        description:
+          'Sluice: refresh at the times this cron expression names (minute hour day-of-month month day-of-week, or @hourly, @daily, @weekly, @monthly, @yearly) instead of every syncSchedule hours',
+        example: '0 2 * * *',
+      }),
+    syncTimeZone: z
+      .string()
+      .max(64)
+      .superRefine((zone, ctx) => {
+        const problem = timeZoneProblem(zone);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .optional()
+      .meta({ description: 'Sluice: the IANA time zone syncCron is read in (default UTC)', example: 'Europe/London' }),
   })
   .refine((s) => s.syncFromUtc === undefined || s.syncFromWindow === undefined, { message: 'Set syncFromUtc or syncFromWindow, not both' })
+  .refine((s) => s.syncTimeZone === undefined || s.syncCron !== undefined, { message: 'syncTimeZone applies to syncCron; set syncCron too', path: ['syncTimeZone'] })
   .meta({ id: 'SyncSetting' });
 
 const settingsList = z
