@@ -366,20 +366,24 @@ describe('webhook deliveries', () => {
 });
 
 describe('events from refreshes', () => {
-  // Needs the refresh workflows to call publish() from workflows/events.ts when a pull ends (wired by the lead,
-  // behind patched()); skipped until workflows/refresh-data-type.ts does.
-  it.skip('a pull that ends delivers read.completed to the subscribed consumer, through publish()', async () => {
+  /** The events a receiver path got, parsed, once `count` have arrived. */
+  const eventsAt = async (path: string, count: number) => {
+    const requests = await eventually(
+      async () => requestsTo(path),
+      (requests) => requests.length >= count,
+    );
+    return requests.map((request) => JSON.parse(request.body) as WebhookEvent);
+  };
+
+  it('a pull that ends delivers read.completed to the subscribed consumer', async () => {
     const tenant = await h.addTenant({ recordsPerDataType: 30, pageSize: 10 });
     const path = hook();
     const consumer = await createConsumer(path, ['read.completed'], tenant);
     const queued = await h.request<PullOperation>('POST', `/companies/${tenant.companyId}/data/queue/customers`, { apiKey: tenant.apiKey });
     expect(queued.status).toBe(200);
-    const [request] = await eventually(
-      async () => requestsTo(path),
-      (requests) => requests.length > 0,
-    );
-    expectSignedBy(consumer.signingSecret!, request!);
-    expect(JSON.parse(request!.body)).toMatchObject({
+    const [event] = await eventsAt(path, 1);
+    expectSignedBy(consumer.signingSecret!, requestsTo(path)[0]!);
+    expect(event).toMatchObject({
       type: 'read.completed',
       clientId: tenant.clientId,
       data: {
@@ -394,6 +398,47 @@ describe('events from refreshes', () => {
     });
     const delivered = await eventually(() => deliveriesOf(consumer.id, tenant), (r) => r.body.results[0]?.status === 'delivered');
     expect(delivered.body.results).toHaveLength(1);
+
+    // The same data again: the pull reads it (incrementally) but modifies nothing.
+    const again = await h.request<PullOperation>('POST', `/companies/${tenant.companyId}/data/queue/customers`, { apiKey: tenant.apiKey });
+    const second = (await eventsAt(path, 2)).find((e) => (e.data as ReadCompletedData).datasetId === again.body.id);
+    expect(second?.data).toMatchObject({ status: 'Complete', recordsModified: false, counts: { created: 0, updated: 0, deleted: 0 } });
+  });
+
+  it('a company refresh and a connection refresh end with company.refresh.completed and connection.refresh.completed', async () => {
+    const tenant = await h.addTenant({ recordsPerDataType: 10, pageSize: 10 });
+    const companyPath = hook();
+    const connectionPath = hook();
+    await createConsumer(companyPath, ['company.refresh.completed'], tenant);
+    await createConsumer(connectionPath, ['connection.refresh.completed'], tenant);
+
+    // Every type the sandbox connection offers, as the default sync settings fetch them all on first link.
+    expect((await h.request('POST', `/companies/${tenant.companyId}/data/all`, { apiKey: tenant.apiKey })).status).toBe(204);
+    const [company] = await eventsAt(companyPath, 1);
+    expect(company).toMatchObject({ type: 'company.refresh.completed', clientId: tenant.clientId, data: { companyId: tenant.companyId, recordsModified: true } });
+    const companyData = company!.data as { summary: string; outcomes: { dataType: string; status: string; datasetId: string; counts: object }[] };
+    expect(companyData.summary).toEqual(expect.any(String));
+    expect(companyData.outcomes.map((o) => o.dataType).sort()).toEqual(['bills', 'chartOfAccounts', 'customers', 'invoices', 'payments', 'suppliers']);
+    for (const outcome of companyData.outcomes) {
+      expect(outcome).toMatchObject({ connectionId: tenant.connectionId, status: 'Complete', recordsModified: true, counts: { fetched: 10, created: 10 } });
+      expect(outcome.datasetId).toMatch(/^[0-9a-f-]{36}$/);
+    }
+
+    const job = await h.request<{ body: { jobId: string } }>('POST', `/api/v1/connections/${tenant.connectionId}/refresh`, { apiKey: tenant.apiKey, body: {} });
+    expect(job.status).toBe(200);
+    const [connection] = await eventsAt(connectionPath, 1);
+    expect(connection).toMatchObject({
+      type: 'connection.refresh.completed',
+      data: { companyId: tenant.companyId, connectionId: tenant.connectionId, jobId: job.body.body.jobId },
+    });
+    const outcomes = (connection!.data as { outcomes: { dataType: string; status: string }[] }).outcomes;
+    expect(outcomes).toHaveLength(6);
+    // The data is as the company refresh left it: read again, modifying nothing.
+    expect(outcomes.every((o) => o.status === 'Complete')).toBe(true);
+    expect(connection!.data).toMatchObject({ recordsModified: false });
+    // Only the subscribed types arrive: the pulls' own read.completed events went nowhere here.
+    expect(requestsTo(companyPath)).toHaveLength(1);
+    expect(requestsTo(connectionPath)).toHaveLength(1);
   });
 });
 
