@@ -36,7 +36,13 @@ export async function startApiServer({ config, store, temporal, connectors, logg
     taskQueue: config.temporal.taskQueue,
     pullOptions: config.pull,
   });
-  const connectionRefreshes = new ConnectionRefreshService(store, connectors, refreshes);
+  const connectionRefreshes = new ConnectionRefreshService({
+    store,
+    connectors,
+    temporal,
+    taskQueue: config.temporal.taskQueue,
+    pullOptions: config.pull,
+  });
   const schedules = new ScheduleService({ store, temporal, taskQueue: config.temporal.taskQueue, pullOptions: config.pull });
   const app = createApp({
     store,

@@ -4,10 +4,8 @@ import { InvalidRequestError, NotFoundError } from './errors.js';
 import type { ScheduleService } from './schedule-service.js';
 
 /** The settings that apply to a company: its own, else its client's, else the defaults. */
-export async function effectiveSyncSettings(store: Store, clientId: string, companyId: string): Promise<{ settings: SyncSetting[]; own: boolean }> {
-  const own = await store.syncSettings.forCompany(companyId);
-  if (own) return { settings: own, own: true };
-  return { settings: (await store.syncSettings.forClient(clientId)) ?? defaultSyncSettings(), own: false };
+export function effectiveSyncSettings(store: Store, clientId: string, companyId: string): Promise<{ settings: SyncSetting[]; own: boolean }> {
+  return store.syncSettings.effective(clientId, companyId);
 }
 
 /** Codat's client-wide (`/profile/syncSettings`) and per-company sync settings. */
