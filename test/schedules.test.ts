@@ -15,7 +15,7 @@ let h: Harness;
 let other: Tenant;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ schedules: true });
   other = await h.addTenant();
 });
 afterAll(async () => {

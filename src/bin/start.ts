@@ -59,7 +59,9 @@ await runUntilSignal(logger, async (onStop) => {
   onStop(() => api.close());
   // The demo company's schedules as its sync settings make them (every start brings them up to date), so that
   // the Web UI's Schedules page has one to show.
-  await new ScheduleService({ store, temporal, taskQueue: config.temporal.taskQueue, pullOptions: config.pull }).syncCompany(demo.clientId, demo.companyId);
+  if (config.schedulesEnabled) {
+    await new ScheduleService({ store, temporal, taskQueue: config.temporal.taskQueue, pullOptions: config.pull }).syncCompany(demo.clientId, demo.companyId);
+  }
 
   const auth = Buffer.from(demo.apiKey).toString('base64');
   console.log(`

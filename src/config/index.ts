@@ -28,6 +28,7 @@ const envSchema = z.object({
   PULL_MAX_ATTEMPTS: positiveInt.default(5),
   PULL_BATCH_SECONDS: positiveInt.default(30),
   PULL_HEARTBEAT_TIMEOUT_SECONDS: positiveInt.default(30),
+  SCHEDULES_ENABLED: z.enum(['true', 'false']).default('true'),
   WEBHOOK_MAX_ATTEMPTS: positiveInt.default(8),
   WEBHOOK_TIMEOUT_SECONDS: positiveInt.default(10),
 });
@@ -74,6 +75,8 @@ export interface Config {
   };
   /** Webhook deliveries: attempts in all (backoff from 1 s, doubling, to 10 min apart) and each POST's timeout. */
   webhooks: Pick<WebhookRetryOptions, 'maximumAttempts' | 'timeoutMs'>;
+  /** Whether companies' sync settings are kept as Temporal Schedules (created, updated and deleted with them). */
+  schedulesEnabled: boolean;
 }
 
 export class ConfigError extends Error {
@@ -112,5 +115,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     pull: { maxAttempts: e.PULL_MAX_ATTEMPTS, batchSeconds: e.PULL_BATCH_SECONDS, heartbeatTimeoutSeconds: e.PULL_HEARTBEAT_TIMEOUT_SECONDS },
     webhooks: { maximumAttempts: e.WEBHOOK_MAX_ATTEMPTS, timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1_000 },
+    schedulesEnabled: e.SCHEDULES_ENABLED === 'true',
   };
 }

@@ -15,7 +15,12 @@ import { WebhookService } from '../services/webhook-service.js';
 import type { Store } from '../store/index.js';
 
 export interface ApiServerDeps {
-  config: Pick<Config, 'api' | 'pull'> & { temporal: Pick<Config['temporal'], 'taskQueue'>; webhooks?: Config['webhooks'] };
+  config: Pick<Config, 'api' | 'pull'> & {
+    temporal: Pick<Config['temporal'], 'taskQueue'>;
+    webhooks?: Config['webhooks'];
+    /** Default true. */
+    schedulesEnabled?: boolean;
+  };
   store: Store;
   temporal: Client;
   connectors: ConnectorRegistry;
@@ -47,8 +52,9 @@ export async function startApiServer({ config, store, temporal, connectors, logg
   const app = createApp({
     store,
     refreshes,
-    companies: new CompanyService(store, connectors, schedules),
-    syncSettings: new SyncSettingsService(store, schedules),
+    // Off, companies and their settings leave Temporal's Schedules alone (the schedules API still answers).
+    companies: new CompanyService(store, connectors, config.schedulesEnabled === false ? undefined : schedules),
+    syncSettings: new SyncSettingsService(store, config.schedulesEnabled === false ? undefined : schedules),
     connectionRefreshes,
     scopeRefreshes: new ScopeRefreshService(refreshes, connectionRefreshes),
     webhooks: new WebhookService({ store, temporal, taskQueue: config.temporal.taskQueue, retry: config.webhooks }),

@@ -49,6 +49,11 @@ export interface HarnessOptions {
   /** Off unless a test is about rate limiting. */
   rateLimitPerMinute?: number;
   sandbox?: Partial<SandboxSettings>;
+  /**
+   * Keep companies' Temporal Schedules in step with their settings. Off by default: a daily schedule of one of
+   * the many companies tests create could otherwise fire in the middle of an unrelated test.
+   */
+  schedules?: boolean;
   /** False: no worker in this process; the test runs worker processes of its own on `taskQueue`. */
   inProcessWorker?: boolean;
 }
@@ -78,6 +83,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       api: { host: '127.0.0.1', port: 0, serviceToken: options.serviceToken, rateLimitPerMinute: options.rateLimitPerMinute ?? 0 },
       pull: { maxAttempts: 3, batchSeconds: 30, heartbeatTimeoutSeconds: 30, ...options.pull },
       temporal: { taskQueue },
+      schedulesEnabled: options.schedules ?? false,
     },
     store,
     temporal,
