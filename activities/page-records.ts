@@ -1,15 +1,12 @@
 import type { SourceRecord } from '../src/connectors/connector.js';
 import { UpstreamError } from '../src/connectors/errors.js';
+import { parseSourceTime } from '../src/domain/index.js';
 import type { PageRecord } from '../src/store/index.js';
 
-/**
- * A source's modified date as sortable ISO-8601 UTC, so that high-water marks compare as text. A date
- * without a zone is taken as UTC, as accounting APIs mean it; one that does not parse is dropped.
- */
+/** A source's modified date as sortable ISO-8601 UTC, so that high-water marks compare as text; dropped if unreadable. */
 export function normaliseModifiedDate(value: string | null): string | null {
   if (value === null || value === '') return null;
-  const zoned = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) || !/T\d{2}:\d{2}/.test(value) ? value : `${value}Z`;
-  const time = Date.parse(zoned);
+  const time = parseSourceTime(value);
   return Number.isNaN(time) ? null : new Date(time).toISOString();
 }
 

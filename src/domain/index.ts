@@ -4,3 +4,4 @@ export * from './pull-status.js';
 export * from './refresh.js';
 export * from './sync-settings.js';
 export * from './prerequisites.js';
+export * from './source-time.js';

@@ -2,11 +2,11 @@ import { type DataType, isInProgress } from '../domain/index.js';
 import { compileQuery, parseOrderTerm, parseQuery } from '../query/index.js';
 import type { Store } from '../store/index.js';
 import { type ListedRecord, recordFields, type RecordListing, type RecordReadScope } from '../store/records.js';
-import { NotFoundError } from './errors.js';
+import { ConflictError, NotFoundError } from './errors.js';
 import type { ListRequest } from './listing.js';
 
 /** The records of a data type cannot be served yet: never requested, still on its first pull, or never pulled successfully. */
-export class DataNotReadyError extends Error {
+export class DataNotReadyError extends ConflictError {
   override name = 'DataNotReadyError';
 }
 

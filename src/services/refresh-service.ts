@@ -39,7 +39,7 @@ export class RefreshService {
     const connection = await this.connectionFor(request);
     const { settings } = await effectiveSyncSettings(this.deps.store, request.clientId, request.companyId);
     const fullPull = request.fullPull ?? settings.find((s) => s.dataType === request.dataType)?.fullPull ?? false;
-    const pull = await startOrJoinPull({ client: this.deps.temporal, taskQueue: this.deps.taskQueue }, this.deps.store, {
+    return startOrJoinPull({ client: this.deps.temporal, taskQueue: this.deps.taskQueue }, this.deps.store, {
       clientId: request.clientId,
       companyId: request.companyId,
       connectionId: connection.id,
@@ -47,8 +47,6 @@ export class RefreshService {
       options: this.deps.pullOptions,
       fullPull,
     });
-    // The store scopes reads by client: return the row as the client sees it.
-    return (await this.deps.store.pullOperations.get(request.clientId, request.companyId, pull.id)) ?? pull;
   }
 
   /**

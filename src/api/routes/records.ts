@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { DataNotReadyError, type RecordsService } from '../../services/records-service.js';
+import type { RecordsService } from '../../services/records-service.js';
 import { companyId, connectionId, DataRecordsSchema, DataTypeSchema, RecordListQuerySchema } from '../contract/models.js';
 import { bindOperation, defineOperation } from '../contract/operation.js';
-import { ApiError } from '../errors.js';
 import { pagedResponse } from '../paging.js';
 import { toRecord } from '../wire.js';
 
@@ -34,16 +33,6 @@ export const recordOperations = {
   }),
 };
 
-/** A data set with nothing to serve yet is Codat's 409. */
-async function ready<T>(read: Promise<T>): Promise<T> {
-  try {
-    return await read;
-  } catch (error) {
-    if (error instanceof DataNotReadyError) throw new ApiError(409, error.message);
-    throw error;
-  }
-}
-
 /**
  * The records pulls stored (Codat's data endpoints, e.g. `GET /companies/{companyId}/data/invoices`). Mount
  * after the refresh-data routes: `/companies/{companyId}/data/history` is theirs, not a data type.
@@ -53,12 +42,12 @@ export function recordRoutes(records: RecordsService): Router {
   const ops = recordOperations;
 
   bindOperation(router, ops.list, async ({ params, query, clientId }) => {
-    const { rows, total } = await ready(records.list({ clientId, ...params, ...query }));
+    const { rows, total } = await records.list({ clientId, ...params, ...query });
     return pagedResponse(`/companies/${params.companyId}/data/${params.dataType}`, query, rows.map(toRecord), total);
   });
 
   bindOperation(router, ops.listForConnection, async ({ params, query, clientId }) => {
-    const { rows, total } = await ready(records.list({ clientId, ...params, ...query }));
+    const { rows, total } = await records.list({ clientId, ...params, ...query });
     return pagedResponse(`/companies/${params.companyId}/connections/${params.connectionId}/data/${params.dataType}`, query, rows.map(toRecord), total);
   });
 

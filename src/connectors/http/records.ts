@@ -1,6 +1,7 @@
 import type { SourceRecord } from '../connector.js';
 import { ShapeProblem } from './errors.js';
 import type { DataTypeEndpoint } from './parameters.js';
+import { parseSourceTime } from '../../domain/index.js';
 
 /** The value at a dot path ("data.items"); '' is the value itself. Undefined where the path leads nowhere. */
 export function readPath(value: unknown, path: string): unknown {
@@ -22,8 +23,7 @@ const where = (path: string) => (path === '' ? 'the body' : `\`${path}\``);
  */
 export function toIsoTime(value: unknown): string | null | undefined {
   if (value === null || value === undefined || value === '') return null;
-  const zoned = (text: string) => (/(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) || !/T\d{2}:\d{2}/.test(text) ? text : `${text}Z`);
-  const ms = typeof value === 'number' ? (Math.abs(value) < 1e11 ? value * 1000 : value) : typeof value === 'string' ? Date.parse(zoned(value.trim())) : Number.NaN;
+  const ms = typeof value === 'number' ? (Math.abs(value) < 1e11 ? value * 1000 : value) : typeof value === 'string' ? parseSourceTime(value) : Number.NaN;
   // Past ±8.64e15 ms (the range of a JS date) toISOString throws; such a time is as unreadable as NaN.
   return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : undefined;
 }
