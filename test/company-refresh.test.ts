@@ -140,6 +140,16 @@ describe('cancel', () => {
     expect((await h.request('POST', `/companies/${tenant.companyId}/data/history/${queued.body.id}/cancel`, { apiKey: other.apiKey })).status).toBe(404);
   });
 
+  it('stops the running refreshes of a company that is deleted', async () => {
+    const tenant = await h.addTenant({ recordsPerDataType: 2_000, pageSize: 10, latencyMs: 100 });
+    const queued = await h.request<PullOperation>('POST', `/companies/${tenant.companyId}/data/queue/bills`, { apiKey: tenant.apiKey });
+    await eventually(() => h.store.pullOperations.getById(queued.body.id), (p) => (p?.pages_committed ?? 0) >= 1);
+    expect((await h.request('DELETE', `/companies/${tenant.companyId}`, { apiKey: tenant.apiKey })).status).toBe(204);
+    const handle = h.temporal.workflow.getHandle(refreshDataTypeWorkflowId({ ...tenant, dataType: 'bills' }));
+    await eventually(() => handle.describe(), (d) => d.status.name === 'CANCELLED', 15_000);
+    expect(await h.store.records.count(tenant.companyId, tenant.connectionId, 'bills')).toBe(0);
+  });
+
   it('stops a connection refresh job and every pull it started', async () => {
     const tenant = await h.addTenant({ recordsPerDataType: 2_000, pageSize: 10, latencyMs: 100 });
     const started = await h.request<{ body: { jobId: string } }>('POST', `/api/v1/connections/${tenant.connectionId}/refresh`, { apiKey: tenant.apiKey, body: {} });

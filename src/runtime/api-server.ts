@@ -53,7 +53,7 @@ export async function startApiServer({ config, store, temporal, connectors, logg
     store,
     refreshes,
     // Off, companies and their settings leave Temporal's Schedules alone (the schedules API still answers).
-    companies: new CompanyService(store, connectors, config.schedulesEnabled === false ? undefined : schedules),
+    companies: new CompanyService(store, connectors, config.schedulesEnabled === false ? undefined : schedules, refreshes),
     syncSettings: new SyncSettingsService(store, config.schedulesEnabled === false ? undefined : schedules),
     connectionRefreshes,
     scopeRefreshes: new ScopeRefreshService(refreshes, connectionRefreshes),

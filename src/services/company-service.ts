@@ -2,6 +2,7 @@ import type { ConnectorRegistry } from '../connectors/registry.js';
 import { type CompanyRow, companyFields, type ConnectionRow, connectionFields, type Store } from '../store/index.js';
 import { InvalidRequestError, NotFoundError } from './errors.js';
 import { type ListRequest, toListing } from './listing.js';
+import type { RefreshService } from './refresh-service.js';
 import type { ScheduleService } from './schedule-service.js';
 
 export interface CompanyWithConnections {
@@ -16,6 +17,8 @@ export class CompanyService {
     private readonly connectors: ConnectorRegistry,
     /** Creates and deletes companies' Temporal Schedules with them; unset, companies have none. */
     private readonly schedules?: ScheduleService,
+    /** Stops a company's running refreshes before it is deleted. */
+    private readonly refreshes?: Pick<RefreshService, 'cancelCompanyRefreshes'>,
   ) {}
 
   /** Creates the company and the schedules its (client's) sync settings call for; without them, no company either. */
@@ -43,10 +46,14 @@ export class CompanyService {
     return { company, connections: await this.store.companies.listConnections(clientId, companyId) };
   }
 
-  /** Deletes the company's schedules first: if that fails, the company stays, and deleting it again finishes the job. */
+  /**
+   * Deletes the company's schedules and stops its running refreshes first: if that fails, the company stays,
+   * and deleting it again finishes the job.
+   */
   async delete(clientId: string, companyId: string): Promise<void> {
     if (!(await this.store.companies.getCompany(clientId, companyId))) throw new NotFoundError(`No company was found with ID ${companyId}`);
     await this.schedules?.deleteCompanySchedules(companyId);
+    await this.refreshes?.cancelCompanyRefreshes(companyId);
     if (!(await this.store.companies.deleteCompany(clientId, companyId))) throw new NotFoundError(`No company was found with ID ${companyId}`);
   }
 

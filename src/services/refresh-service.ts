@@ -1,8 +1,8 @@
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { type ConnectorRegistry, offeredDataTypes } from '../connectors/registry.js';
 import { type DataType, isInProgress, type PullOptions } from '../domain/index.js';
 import { type ConnectionRow, type PullOperationRow, pullOperationFields, type Store } from '../store/index.js';
-import { startRefreshCompany } from '../temporal/refresh-company.js';
+import { refreshCompanyWorkflowId, startRefreshCompany } from '../temporal/refresh-company.js';
 import { cancelPullWorkflow } from '../temporal/refresh-data-type.js';
 import { startOrJoinPull } from '../temporal/start-or-join-pull.js';
 import { ConflictError, NotFoundError } from './errors.js';
@@ -73,6 +73,20 @@ export class RefreshService {
     if (!isInProgress(pull.status)) throw new ConflictError(`Pull operation ${pullOperationId} has already ended (${pull.status})`);
     await cancelPullWorkflow(this.deps.temporal, pull);
     return pull;
+  }
+
+  /**
+   * Stops everything refreshing a company (before it is deleted): its company refresh and every pull still
+   * running. Runs that have just ended are passed over.
+   */
+  async cancelCompanyRefreshes(companyId: string): Promise<void> {
+    const ignoreGone = (error: unknown) => {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    };
+    await this.deps.temporal.workflow.getHandle(refreshCompanyWorkflowId(companyId)).cancel().catch(ignoreGone);
+    for (const pull of await this.deps.store.pullOperations.inProgressOf(companyId)) {
+      await cancelPullWorkflow(this.deps.temporal, pull).catch(ignoreGone);
+    }
   }
 
   private offers(connection: ConnectionRow, dataType: DataType): boolean {

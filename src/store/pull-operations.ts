@@ -135,6 +135,11 @@ export class PullOperationStore {
     return listPage(rows, listing, 'pull_operations.id', (q) => q.selectAll());
   }
 
+  /** The company's pulls still queued or running. */
+  async inProgressOf(companyId: string): Promise<PullOperationRow[]> {
+    return this.db.selectFrom('pull_operations').selectAll().where('company_id', '=', companyId).where('status', 'in', IN_PROGRESS_STATUSES).execute();
+  }
+
   /** For activities, which act on the id their workflow was started with. */
   async getById(id: string): Promise<PullOperationRow | undefined> {
     return this.db.selectFrom('pull_operations').selectAll().where('id', '=', id).executeTakeFirst();
