@@ -81,6 +81,9 @@ describe('refreshCompany', () => {
     expect((await handle.describe()).typedSearchAttributes.get(CompanyId)).toBe(tenant.companyId);
     expect((await handle.describe()).typedSearchAttributes.get(RefreshKind)).toBe('company');
     expect((await handle.describe()).typedSearchAttributes.get(PullStatus)).toBe('Complete');
+    // The Web UI's "Current Details" says the same.
+    const metadata = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toBe('Complete: 10 data type pulls');
   });
 
   it('ends a dependent PrerequisiteNotMet, unpulled, when its prerequisite fails', async () => {

@@ -6,6 +6,7 @@ import {
   log,
   patched,
   proxyActivities,
+  setCurrentDetails,
   upsertSearchAttributes,
   uuid4,
 } from '@temporalio/workflow';
@@ -60,6 +61,7 @@ function summarise(outcomes: readonly DataTypeOutcome[]): { summary: string; sta
 export async function refreshCompany(input: RefreshCompanyInput): Promise<RefreshCompanyResult> {
   const plan = prerequisitesFirst(await steps.planRefresh(input));
   upsertSearchAttributes([{ key: PullStatus, value: 'Fetching' }]);
+  setCurrentDetails(`${plan.length} pulls planned: ${[...new Set(plan.map((p) => p.dataType))].join(', ') || 'no data type offered'}`);
   const perCompany = new Slots(input.concurrency?.perCompany ?? DEFAULT_PER_COMPANY);
   const perConnection = new Map<string, Slots>();
   const connectionSlots = (id: string) => {
@@ -93,6 +95,7 @@ export async function refreshCompany(input: RefreshCompanyInput): Promise<Refres
     const results = await Promise.all(plan.map((item) => outcomes.get(keyOf(item))!));
     const { summary, status } = summarise(results);
     upsertSearchAttributes([{ key: PullStatus, value: status }]);
+    setCurrentDetails(summary);
     log.info('Refresh ended', { companyId: input.companyId, connectionId: input.connectionId, summary });
     const result: RefreshCompanyResult = {
       companyId: input.companyId,

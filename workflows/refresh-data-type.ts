@@ -10,6 +10,7 @@ import {
   log,
   patched,
   proxyActivities,
+  setCurrentDetails,
   TimeoutFailure,
   upsertSearchAttributes,
   workflowInfo,
@@ -83,6 +84,8 @@ export async function refreshDataType(input: RefreshDataTypeInput): Promise<Refr
     }
     for (;;) {
       const batch = await pullPages(pullOperationId, input.options.batchSeconds);
+      // Shown in the Web UI's "Current Details" while the pull runs.
+      setCurrentDetails(`${batch.done ? 'Read' : 'Reading'} ${input.dataType}: ${batch.recordsFetched} records in ${batch.pagesCommitted} pages committed`);
       if (batch.done) break;
       // Keep history small on very long pulls; the checkpoint is in the store, so nothing is carried over.
       if (workflowInfo().continueAsNewSuggested) {
@@ -103,6 +106,7 @@ export async function refreshDataType(input: RefreshDataTypeInput): Promise<Refr
     const { status, message } = endStatusOf(error);
     await bookkeeping.failPull({ pullOperationId, status, errorMessage: message });
     setPullStatus(status);
+    setCurrentDetails(`${status}: ${message}`);
     await publishEnd();
     log.warn('Pull ended unsuccessfully', { pullOperationId, status, message });
     // Fail the run so that it shows as failed in the Web UI; the pull's own record says why.
