@@ -132,7 +132,9 @@ describe('cancel', () => {
     expect(ended).toMatchObject({ status: 'Cancelled', error_message: 'Cancelled on request; the pages committed before are kept' });
     expect(ended!.pages_committed).toBeLessThan(200);
     expect(await h.store.records.count(tenant.companyId, tenant.connectionId, 'invoices')).toBe(ended!.pages_committed * 10);
+    // The run closes just after the pull is marked (it still publishes its webhook event).
     const handle = h.temporal.workflow.getHandle(refreshDataTypeWorkflowId({ ...tenant, dataType: 'invoices' }));
+    await eventually(() => handle.describe(), (d) => d.status.name !== 'RUNNING');
     expect((await handle.describe()).status.name).toBe('CANCELLED');
     expect((await handle.describe()).typedSearchAttributes.get(PullStatus)).toBe('Cancelled');
 
