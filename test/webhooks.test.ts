@@ -14,32 +14,13 @@ import type { DeliverWebhookInput, PublishEventResult, ReadCompletedData, Webhoo
 import { webhookDeliveryWorkflowId } from '../src/domain/events.js';
 import { connectWorker } from '../src/temporal/connection.js';
 import type { deliverWebhook } from '../workflows/index.js';
+import type { components } from './generated/sluice-api.js';
 import { eventually, type Harness, startHarness, type Tenant } from './support/harness.js';
 import type { publishForTest } from './support/webhook-workflows.js';
 
-interface Consumer {
-  id: string;
-  url: string;
-  eventTypes: string[];
-  disabled: boolean;
-  disabledReason?: string;
-  created: string;
-  signingSecret?: string;
-}
-
-interface Delivery {
-  id: string;
-  consumerId: string;
-  eventId: string;
-  eventType: string;
-  status: 'pending' | 'delivered' | 'failed';
-  attemptCount: number;
-  nextAttempt?: string;
-  lastStatusCode?: number;
-  lastError?: string;
-  delivered?: string;
-  attempts: { attempt: number; timestamp: string; statusCode?: number; error?: string; durationMs: number }[];
-}
+// The API's own shapes, from the generated OpenAPI types: a drift in them fails type-checking here.
+type Consumer = components['schemas']['WebhookConsumer'] & { signingSecret?: string };
+type Delivery = components['schemas']['WebhookDelivery'];
 
 interface Page<T> {
   results: T[];
